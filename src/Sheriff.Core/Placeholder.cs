@@ -1,0 +1,1 @@
+namespace Sheriff.Core { public static class Placeholder { } }

@@ -1,0 +1,1 @@
+namespace Sheriff.PowerShell { public static class Placeholder { } }

@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'Sheriff.psm1'
+    ModuleVersion        = '{{ModuleVersion}}'
+    GUID                 = '5b0f5a6e-8c1d-4d61-9a57-2f3c4e1d9b7a'
+    Author               = 'Sheriff developers'
+    CompanyName          = 'Sheriff'
+    Copyright            = '(c) Sheriff developers. All rights reserved.'
+    Description          = 'Run Spark work on Netflix Genie from PowerShell: submit, follow, stop and read jobs; a local Genie (GenieLocal) for a sandbox.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('Sheriff.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-Genie'
+        'Get-GenieJob'
+        'Start-GenieLocal'
+        'Stop-GenieLocal'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Genie', 'Spark', 'Netflix', 'BigData', 'Jobs', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/sheriff-ps/sheriff'
+            LicenseUri   = 'https://github.com/sheriff-ps/sheriff/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG in the project repository.'
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace Sheriff.Core { public static class Placeholder { } }

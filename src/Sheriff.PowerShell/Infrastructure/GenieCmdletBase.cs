@@ -1,0 +1,47 @@
+using System;
+using System.Management.Automation;
+using Sheriff.Core.Genie;
+
+namespace Sheriff.PowerShell.Infrastructure
+{
+    /// <summary>
+    /// Base of the cmdlets that talk to Genie: the shared <c>-Session</c> parameter and the session resolution order
+    /// (explicit -Session, then this runspace's default from Connect-Genie/Start-GenieLocal, then $env:SHERIFF_GENIE_URI).
+    /// </summary>
+    public abstract class GenieCmdletBase : SheriffCmdlet
+    {
+        public const string UriVariable = "SHERIFF_GENIE_URI";
+
+        /// <summary>
+        /// <para type="description">The Genie session to use (from Connect-Genie). Default: this runspace's current session.</para>
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = false)]
+        public GenieSession? Session { get; set; }
+
+        private GenieSession? _resolved;
+
+        /// <summary>The session this invocation uses; resolving it may throw a terminating GenieNotConnected error.</summary>
+        protected GenieSession ResolveSession()
+        {
+            if (_resolved != null) return _resolved;
+            if (Session != null) return _resolved = Session;
+            var state = RunspaceState.Current;
+            if (state.DefaultSession != null) return _resolved = state.DefaultSession;
+            var fromEnv = Environment.GetEnvironmentVariable(UriVariable);
+            if (!string.IsNullOrWhiteSpace(fromEnv))
+            {
+                if (!Uri.TryCreate(fromEnv, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                    ThrowTerminatingError(NewError(new ArgumentException($"${UriVariable} is '{fromEnv}', which is not an http(s) URI."),
+                        ErrorIds.InvalidGenieUri, ErrorCategory.InvalidArgument, fromEnv, $"Set ${UriVariable} to the Genie server's URI, e.g. https://genie.example.com."));
+                var session = new GenieSession(uri!);
+                state.DefaultSession = session;
+                return _resolved = session;
+            }
+            ThrowTerminatingError(NewError(
+                new InvalidOperationException("Not connected to Genie: no -Session was given and this session has no default connection."),
+                ErrorIds.GenieNotConnected, ErrorCategory.ConnectionError, null,
+                $"Run Connect-Genie -Uri <genie-uri>, set ${UriVariable}, or start a local server with Start-GenieLocal."));
+            return null!;
+        }
+    }
+}

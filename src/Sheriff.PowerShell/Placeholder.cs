@@ -1,1 +1,0 @@
-namespace Sheriff.PowerShell { public static class Placeholder { } }

@@ -73,6 +73,7 @@ function Invoke-Build {
             Copy-Item $_.FullName $target
         }
     }
+    Copy-Item -Path (Join-Path $Root 'module/en-US') -Destination $ModuleOut -Recurse -Force
     $helpScript = Join-Path $Root 'build/New-MamlHelp.ps1'
     if (Test-Path $helpScript) {
         Invoke-Native $Pwsh @('-NoProfile', '-NonInteractive', '-File', $helpScript, '-ModulePath', $ModuleOut,
@@ -161,8 +162,12 @@ function Invoke-Package {
     $version = Get-ModuleVersion
     $nupkgDir = Join-Path $Out 'package'
     if (Test-Path $nupkgDir) { Remove-Item -Recurse -Force $nupkgDir }
+    # Gallery-style tags: PSModule, one PSCmdlet_<name> per exported cmdlet, editions.
+    $manifest = Import-PowerShellDataFile (Join-Path $ModuleOut 'Sheriff.psd1')
+    $tags = @('PSModule', 'PSIncludes_Cmdlet') + ($manifest.CmdletsToExport | ForEach-Object { "PSCmdlet_$_" }) +
+        ($manifest.CompatiblePSEditions | ForEach-Object { "PSEdition_$_" }) + $manifest.PrivateData.PSData.Tags | Select-Object -Unique
     Invoke-Native dotnet @('pack', (Join-Path $Root 'build/Package.proj'), '-nologo', '-v', 'q', '-o', $nupkgDir,
-        "-p:SheriffModuleDir=$ModuleOut", "-p:PackageVersion=$version")
+        "-p:SheriffModuleDir=$ModuleOut", "-p:PackageVersion=$version", "-p:SheriffTags=$($tags -join ' ')")
     $nupkg = Get-ChildItem $nupkgDir -Filter '*.nupkg' | Select-Object -First 1
     Write-Host "Package: $($nupkg.FullName)"
 

@@ -12,6 +12,9 @@
     CmdletsToExport      = @(
         'Connect-Genie'
         'Get-GenieJob'
+        'Get-GenieJobOutput'
+        'Stop-GenieJob'
+        'Wait-GenieJob'
         'Start-GenieLocal'
         'Stop-GenieLocal'
     )

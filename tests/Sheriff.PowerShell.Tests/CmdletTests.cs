@@ -20,7 +20,7 @@ public class CmdletTests
         foreach (var type in CmdletTypes())
         {
             Assert.True(typeof(SheriffCmdlet).IsAssignableFrom(type), $"{type.Name} must derive from SheriffCmdlet");
-            Assert.NotNull(type.GetCustomAttribute<OutputTypeAttribute>());
+            Assert.NotEmpty(type.GetCustomAttributes<OutputTypeAttribute>()); // one per parameter set is allowed
             Assert.EndsWith("Command", type.Name);
         }
     }

@@ -28,8 +28,9 @@ Describe 'Without a connection' {
             # a fresh runspace has no default connection
             $ps = [powershell]::Create()
             $null = $ps.AddCommand('Import-Module').AddParameter('Name', $script:ModulePath).AddStatement().AddCommand('Get-GenieJob').AddParameter('Id', 'x')
-            { $ps.Invoke() } | Should -Throw
-            $err = $ps.InvocationStateInfo.Reason.ErrorRecord
+            $null = $ps.Invoke()
+            $ps.Streams.Error.Count | Should -Be 1
+            $err = $ps.Streams.Error[0]
             $err.FullyQualifiedErrorId | Should -Be 'GenieNotConnected,Sheriff.PowerShell.Commands.GetGenieJobCommand'
             $err.CategoryInfo.Category | Should -Be 'ConnectionError'
             $err.ErrorDetails.RecommendedAction | Should -Match 'Connect-Genie'
@@ -86,10 +87,10 @@ Describe 'GenieLocal lifecycle through the module' {
         $session.ServerDescription | Should -Be 'Genie V3 API'
         $id = Submit-TestShellJob -Server $script:server.Uri -Script 'exit 3' -Name 'table-view'
         Wait-TestJobFinished -Server $script:server.Uri -Id $id | Should -Be 'FAILED'
-        $table = Get-GenieJob -Id $id | Format-Table | Out-String
+        $table = Get-GenieJob -Id $id | Format-Table | Out-String -Width 250
         $table | Should -Match 'Id\s+Name\s+Status\s+User\s+Cluster\s+Started\s+Runtime'
         $table | Should -Match "$id\s+table-view\s+FAILED"
-        $list = Get-GenieJob -Id $id | Format-List | Out-String
+        $list = Get-GenieJob -Id $id | Format-List | Out-String -Width 250
         $list | Should -Match 'StatusMessage\s*:\s*Job failed\.'
     }
 

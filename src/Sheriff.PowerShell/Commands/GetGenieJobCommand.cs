@@ -85,6 +85,11 @@ namespace Sheriff.PowerShell.Commands
         [Parameter(ParameterSetName = SearchSet)]
         public DateTime? Before { get; set; }
 
+        /// <summary><para type="description">How many results to ask Genie for per page (default: enough for -First and -Skip, at most 500).</para></summary>
+        [Parameter(ParameterSetName = SearchSet)]
+        [ValidateRange(1, 2000)]
+        public int PageSize { get; set; }
+
         /// <summary><para type="description">Fetch each search result in full (tags, status message, arguments): one more request per job.</para></summary>
         [Parameter(ParameterSetName = SearchSet)]
         public SwitchParameter Detailed { get; set; }
@@ -127,7 +132,7 @@ namespace Sheriff.PowerShell.Commands
                 Tag = Tag,
                 MinStarted = After.HasValue ? new DateTimeOffset(After.Value.ToUniversalTime()).ToUnixTimeMilliseconds() : (long?)null,
                 MaxStarted = Before.HasValue ? new DateTimeOffset(Before.Value.ToUniversalTime()).ToUnixTimeMilliseconds() : (long?)null,
-                Size = (int)Math.Max(10, Math.Min(500, first == ulong.MaxValue ? 100 : first + skip)),
+                Size = PageSize > 0 ? PageSize : (int)Math.Max(10, Math.Min(500, first == ulong.MaxValue ? 100 : first + skip)),
             };
 
             if (PagingParameters.IncludeTotalCount) WriteVerbose("-IncludeTotalCount: the total is counted as results stream.");

@@ -20,4 +20,19 @@ namespace Sheriff.PowerShell.Infrastructure
 
         private static string Quote(string id) => id.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ';', '(', ')', '{', '}', ',' }) >= 0 ? "'" + id.Replace("'", "''") + "'" : id;
     }
+
+    /// <summary>Completes profile names from the local config file; never throws.</summary>
+    public sealed class ProfileCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            IEnumerable<string> names;
+            try { names = Core.Config.SheriffConfig.Load().Profiles.Keys.ToList(); }
+            catch (System.Exception) { return Enumerable.Empty<CompletionResult>(); }
+            var prefix = (wordToComplete ?? "").Trim('\'', '"');
+            return names.Where(n => n.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase)).OrderBy(n => n)
+                .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+        }
+    }
 }

@@ -13,10 +13,14 @@ namespace Sheriff.PowerShell.Infrastructure
         public const string GenieJobNotFound = "GenieJobNotFound";
         public const string GenieJobFailed = "GenieJobFailed";
         public const string GenieJobWaitTimeout = "GenieJobWaitTimeout";
+        public const string GenieJobOutputNotFound = "GenieJobOutputNotFound";
+        public const string OutputFileWriteFailed = "OutputFileWriteFailed";
         public const string InvalidGenieUri = "InvalidGenieUri";
         public const string GenieLocalNotFound = "GenieLocalNotFound";
         public const string GenieLocalStartFailed = "GenieLocalStartFailed";
         public const string GenieLocalNotRunning = "GenieLocalNotRunning";
         public const string InvalidParameterValue = "InvalidParameterValue";
+        public const string SheriffConfigInvalid = "SheriffConfigInvalid";
+        public const string GenieProfileNotFound = "GenieProfileNotFound";
     }
 }

@@ -6,7 +6,8 @@ namespace Sheriff.PowerShell.Infrastructure
 {
     /// <summary>
     /// Base of the cmdlets that talk to Genie: the shared <c>-Session</c> parameter and the session resolution order
-    /// (explicit -Session, then this runspace's default from Connect-Genie/Start-GenieLocal, then $env:SHERIFF_GENIE_URI).
+    /// (explicit -Session, then this runspace's default from Connect-Genie/Start-GenieLocal, then $env:SHERIFF_GENIE_URI,
+    /// then the config file's defaultProfile).
     /// </summary>
     public abstract class GenieCmdletBase : SheriffCmdlet
     {
@@ -37,10 +38,23 @@ namespace Sheriff.PowerShell.Infrastructure
                 state.DefaultSession = session;
                 return _resolved = session;
             }
+            Core.Config.SheriffConfig? config = null;
+            try { config = Core.Config.SheriffConfig.Load(); }
+            catch (Core.Config.SheriffConfigException ex)
+            {
+                ThrowTerminatingError(NewError(ex, ErrorIds.SheriffConfigInvalid, ErrorCategory.InvalidData, ex.Path, "Fix the config file at the place the message names."));
+            }
+            if (config?.DefaultProfile != null)
+            {
+                var profile = config.Profiles[config.DefaultProfile];
+                var session = new GenieSession(profile.Uri, profile.Name, profile.RequestTimeout);
+                state.DefaultSession = session;
+                return _resolved = session;
+            }
             ThrowTerminatingError(NewError(
                 new InvalidOperationException("Not connected to Genie: no -Session was given and this session has no default connection."),
                 ErrorIds.GenieNotConnected, ErrorCategory.ConnectionError, null,
-                $"Run Connect-Genie -Uri <genie-uri>, set ${UriVariable}, or start a local server with Start-GenieLocal."));
+                $"Run Connect-Genie -Uri <genie-uri> (or -Profile <name>), set ${UriVariable}, set a defaultProfile in the config file, or start a local server with Start-GenieLocal."));
             return null!;
         }
     }

@@ -22,5 +22,13 @@ namespace Sheriff.PowerShell.Infrastructure
         public const string InvalidParameterValue = "InvalidParameterValue";
         public const string SheriffConfigInvalid = "SheriffConfigInvalid";
         public const string GenieProfileNotFound = "GenieProfileNotFound";
+        public const string SparkJobInvalid = "SparkJobInvalid";
+        public const string SparkJobFileNotFound = "SparkJobFileNotFound";
+        public const string SparkJobConflict = "SparkJobConflict";
+        public const string SparkJobTooLarge = "SparkJobTooLarge";
+        public const string SparkJobSpecInvalid = "SparkJobSpecInvalid";
+        public const string PackageBuildFailed = "PackageBuildFailed";
+        public const string StagingFailed = "StagingFailed";
+        public const string GenieJobSubmitFailed = "GenieJobSubmitFailed";
     }
 }

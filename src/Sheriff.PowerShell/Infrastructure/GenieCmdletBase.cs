@@ -9,7 +9,7 @@ namespace Sheriff.PowerShell.Infrastructure
     /// (explicit -Session, then this runspace's default from Connect-Genie/Start-GenieLocal, then $env:SHERIFF_GENIE_URI,
     /// then the config file's defaultProfile).
     /// </summary>
-    public abstract class GenieCmdletBase : SheriffCmdlet
+    public abstract partial class GenieCmdletBase : SheriffCmdlet
     {
         public const string UriVariable = "SHERIFF_GENIE_URI";
 
@@ -22,14 +22,19 @@ namespace Sheriff.PowerShell.Infrastructure
         private GenieSession? _resolved;
 
         /// <summary>The session this invocation uses; resolving it may throw a terminating GenieNotConnected error.</summary>
-        protected GenieSession ResolveSession()
+        protected GenieSession ResolveSession() => ResolveSession(required: true)!;
+
+        /// <summary>The session, or null when none is configured (for -WhatIf, which sends nothing).</summary>
+        protected GenieSession? TryResolveSession() => ResolveSession(required: false);
+
+        private GenieSession? ResolveSession(bool required)
         {
             if (_resolved != null) return _resolved;
             if (Session != null) return _resolved = Session;
             var state = RunspaceState.Current;
             if (state.DefaultSession != null) return _resolved = state.DefaultSession;
             var fromEnv = Environment.GetEnvironmentVariable(UriVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnv))
+            if (!string.IsNullOrWhiteSpace(fromEnv) && (required || Uri.TryCreate(fromEnv, UriKind.Absolute, out _)))
             {
                 if (!Uri.TryCreate(fromEnv, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                     ThrowTerminatingError(NewError(new ArgumentException($"${UriVariable} is '{fromEnv}', which is not an http(s) URI."),
@@ -51,6 +56,7 @@ namespace Sheriff.PowerShell.Infrastructure
                 state.DefaultSession = session;
                 return _resolved = session;
             }
+            if (!required) return null;
             ThrowTerminatingError(NewError(
                 new InvalidOperationException("Not connected to Genie: no -Session was given and this session has no default connection."),
                 ErrorIds.GenieNotConnected, ErrorCategory.ConnectionError, null,

@@ -105,6 +105,9 @@ internal static class RunScript
             sb.Append("env | sort > \"${GENIE_JOB_DIR}/genie/logs/env.log\"\n\n");
         }
 
+        // executableAndArguments joined with single spaces, unquoted, then commandArgs verbatim: Genie 4's agent
+        // (JobScriptComposer) composes the line the same way, so ${VAR} in a command's executable expands and
+        // clients shell-quote their arguments. Seeds quote paths with {seedDir:sh} (Store/Seeder.cs).
         var commandLine = input.Command.Executable;
         if (!string.IsNullOrEmpty(j.CommandArgs))
         {

@@ -11,6 +11,9 @@ namespace Sheriff.GenieLocal.Store;
 /// v3 JSON shapes (commands may carry <c>clusterCriteria</c> and, as an extension, <c>applications</c>: ids in setup
 /// order). Idempotent: ids that already exist are skipped. In G3 mode, seeded commands are appended to the ordered
 /// command list of every cluster matching one of their cluster criteria.
+/// Placeholders in every string value (not in keys): <c>{seedDir}</c> becomes the absolute folder of the seed file,
+/// <c>{seedDir:sh}</c> the same folder as one bash word (single-quoted when it holds anything but
+/// <c>[A-Za-z0-9_./+,:@%=-]</c>), for <c>executableAndArguments</c>, which the run script joins into a bash command line.
 /// </summary>
 internal static class Seeder
 {
@@ -23,6 +26,7 @@ internal static class Seeder
         try
         {
             root = JsonInput.AsObject(JsonInput.Parse(File.ReadAllBytes(file)), "seed");
+            ReplacePlaceholders(root, Path.GetDirectoryName(Path.GetFullPath(file))!);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or GenieApiException)
         {
@@ -107,4 +111,63 @@ internal static class Seeder
 
         return (added, skipped);
     }
+
+    /// <summary>Replaces <c>{seedDir:sh}</c> and <c>{seedDir}</c> in every string value of the tree, in place.</summary>
+    internal static void ReplacePlaceholders(JsonNode? node, string seedDir)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var key in o.Select(p => p.Key).ToList())
+                {
+                    if (IsString(o[key], out var s))
+                    {
+                        o[key] = Replace(s, seedDir);
+                    }
+                    else
+                    {
+                        ReplacePlaceholders(o[key], seedDir);
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (IsString(a[i], out var s))
+                    {
+                        a[i] = Replace(s, seedDir);
+                    }
+                    else
+                    {
+                        ReplacePlaceholders(a[i], seedDir);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static bool IsString(JsonNode? node, out string value)
+    {
+        value = "";
+        if (node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+        {
+            value = v.GetValue<string>();
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string Replace(string s, string seedDir) =>
+        s.Contains("{seedDir", StringComparison.Ordinal)
+            ? s.Replace("{seedDir:sh}", ShellWord(seedDir), StringComparison.Ordinal).Replace("{seedDir}", seedDir, StringComparison.Ordinal)
+            : s;
+
+    /// <summary>The value as one bash word: unchanged when it is plain, else single-quoted.</summary>
+    internal static string ShellWord(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "_./+,:@%=-".Contains(c))
+            ? value
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

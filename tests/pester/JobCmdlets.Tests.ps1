@@ -171,6 +171,20 @@ Describe 'Wait-GenieJob' {
         $sent | Should -BeLessThan 30
     }
 
+    It 'many jobs known only by id are found by the sweep too, not one request each' {
+        $tag = New-Tag
+        $ids = 1..30 | ForEach-Object { Submit-TestShellJob -Server $script:uri -Script 'true' -Tags @($tag) }
+        foreach ($id in $ids) { $null = Wait-TestJobFinished -Server $script:uri -Id $id }
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $done = $ids | Wait-GenieJob -Timeout 120 -MaxRequestsPerSecond 4 -Verbose 4>&1
+        $sw.Stop()
+        $finished = $done | Where-Object { $_ -is [Sheriff.Core.Genie.GenieJob] }
+        ($finished.Id | Sort-Object) | Should -Be ($ids | Sort-Object)
+        $sent = [int]((($done | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -match 'Sent (\d+) requests') -replace '\D', '')
+        $sent | Should -BeLessThan 10
+        $sent / [math]::Max(1, $sw.Elapsed.TotalSeconds) | Should -BeLessOrEqual 4.5
+    }
+
     It 'Stop (Ctrl+C) ends a wait at once' {
         $id = Submit-TestShellJob -Server $script:uri -Script 'sleep 30'
         $ps = [powershell]::Create()

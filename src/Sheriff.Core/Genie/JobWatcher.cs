@@ -19,6 +19,8 @@ namespace Sheriff.Core.Genie
         public int MaxConsecutiveFailures { get; set; } = 10;
         /// <summary>Overlap of successive finished-job sweeps, covering clock skew between client and server.</summary>
         public TimeSpan SweepOverlap { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>How far back the first sweep looks for jobs known only by id (older ones are found one by one).</summary>
+        public TimeSpan Lookback { get; set; } = TimeSpan.FromHours(24);
     }
 
     /// <summary>What one poll found out about one job.</summary>
@@ -68,6 +70,7 @@ namespace Sheriff.Core.Genie
         private readonly JobWatchOptions _options;
         private readonly Dictionary<string, WatchedJob> _pending = new Dictionary<string, WatchedJob>(StringComparer.Ordinal);
         private readonly Queue<string> _failedToFetch = new Queue<string>();
+        private readonly Dictionary<string, GenieJob> _failedSummaries = new Dictionary<string, GenieJob>(StringComparer.Ordinal);
         private readonly DateTimeOffset _started;
         private readonly Func<DateTimeOffset> _clock;
         private DateTimeOffset? _lastSweep;
@@ -100,7 +103,23 @@ namespace Sheriff.Core.Genie
             return TimeSpan.FromTicks(ticks);
         }
 
-        private int BudgetPerPoll() => Math.Max(1, (int)Math.Floor(_options.MaxRequestsPerSecond * NextDelay().TotalSeconds));
+        /// <summary>
+        /// Request tokens: they accrue at <see cref="JobWatchOptions.MaxRequestsPerSecond"/> up to one poll interval's
+        /// worth, and every request spends one, so over any stretch of time the rate stays within the bound.
+        /// </summary>
+        private double _tokens = -1;
+        private DateTimeOffset _tokensAt;
+
+        private int TakeBudget()
+        {
+            var now = _clock();
+            var cap = Math.Max(1, _options.MaxRequestsPerSecond * Math.Max(NextDelay().TotalSeconds, _options.MinInterval.TotalSeconds));
+            _tokens = _tokens < 0 ? cap : Math.Min(cap, _tokens + (now - _tokensAt).TotalSeconds * _options.MaxRequestsPerSecond);
+            _tokensAt = now;
+            return (int)Math.Floor(_tokens);
+        }
+
+        private void Spend(int requests) => _tokens -= requests;
 
         /// <summary>
         /// One polling round within the request budget. Returns the jobs that finished (or can no longer be watched).
@@ -110,23 +129,21 @@ namespace Sheriff.Core.Genie
         {
             var events = new List<JobWatchEvent>();
             if (_pending.Count == 0) return events;
-            var budget = BudgetPerPoll();
+            var budget = TakeBudget();
+            if (budget < 1) return events;
             try
             {
-                var unknown = _pending.Values.Where(j => !j.Known).Take(budget).ToList();
-                var individually = _pending.Count <= budget
-                    ? _pending.Values.ToList()
-                    : unknown;
-                if (_pending.Count > budget)
+                List<WatchedJob> individually;
+                if (_pending.Count <= budget)
                 {
-                    if (_pending.Values.Any(j => j.Known))
-                    {
-                        budget -= await SweepAsync(events, ct).ConfigureAwait(false);
-                    }
-                    // leftover budget: the least recently polled jobs, one by one (unknown ones first)
-                    var extra = _pending.Values.Where(j => j.Known && !unknown.Contains(j))
-                        .OrderBy(j => j.LastPolled).Take(Math.Max(0, budget - unknown.Count));
-                    individually = unknown.Concat(extra).ToList();
+                    individually = _pending.Values.ToList();
+                }
+                else
+                {
+                    // Many jobs: one search of recently finished jobs covers them all (known or known only by id);
+                    // what budget is left polls the least recently polled jobs one by one.
+                    budget -= await SweepAsync(events, budget, ct).ConfigureAwait(false);
+                    individually = _pending.Values.OrderBy(j => j.Known).ThenBy(j => j.LastPolled).Take(Math.Max(0, budget)).ToList();
                 }
                 foreach (var job in individually)
                 {
@@ -150,6 +167,7 @@ namespace Sheriff.Core.Genie
         private async Task PollOneAsync(WatchedJob watched, List<JobWatchEvent> events, CancellationToken ct)
         {
             RequestCount++;
+            Spend(1);
             watched.LastPolled = _clock();
             try
             {
@@ -171,52 +189,81 @@ namespace Sheriff.Core.Genie
             }
         }
 
-        /// <summary>Searches jobs finished since the last sweep; returns the number of requests it sent.</summary>
-        private async Task<int> SweepAsync(List<JobWatchEvent> events, CancellationToken ct)
+        /// <summary>
+        /// Searches jobs finished since the last sweep (first time: since the earliest job we know of, or
+        /// <see cref="JobWatchOptions.Lookback"/> for jobs known only by id), within <paramref name="budget"/> requests.
+        /// Returns the number of requests it sent.
+        /// </summary>
+        private async Task<int> SweepAsync(List<JobWatchEvent> events, int budget, CancellationToken ct)
         {
             var now = _clock();
-            var since = _lastSweep.HasValue
-                ? _lastSweep.Value - _options.SweepOverlap
-                : _pending.Values.Where(j => j.Known).Min(j => j.Created!.Value) - _options.SweepOverlap;
+            DateTimeOffset since;
+            if (_lastSweep.HasValue) since = _lastSweep.Value - _options.SweepOverlap;
+            else
+            {
+                var earliestKnown = _pending.Values.Where(j => j.Known).Select(j => j.Created!.Value).DefaultIfEmpty(now).Min();
+                since = (_pending.Values.Any(j => !j.Known) ? Min(earliestKnown, _started - _options.Lookback) : earliestKnown) - _options.SweepOverlap;
+            }
             var users = _pending.Values.Select(j => j.User).Distinct().ToList();
             var query = new JobSearchQuery
             {
                 Status = GenieJobStatus.Finished,
                 MinFinished = since.ToUnixTimeMilliseconds(),
-                User = users.Count == 1 ? users[0] : null,
+                // only when every job is known to belong to one user: a narrower search, never a missed job
+                User = users.Count == 1 && users[0] != null ? users[0] : null,
                 Size = 1000,
                 Sort = "finished,desc",
             };
             var requests = 0;
             var page = 0;
-            while (true)
+            var complete = false;
+            while (requests < budget)
             {
                 requests++;
                 RequestCount++;
+                Spend(1);
                 var result = await _client.Api.SearchJobsAsync(query.ForPage(page), ct).ConfigureAwait(false);
                 foreach (var item in result.Items<JobSearchResultDto>("jobSearchResultList"))
                 {
-                    if (item.Id == null || !_pending.TryGetValue(item.Id, out var watched)) continue;
+                    if (item.Id == null || !_pending.ContainsKey(item.Id)) continue;
                     var summary = GenieJob.FromSearchResult(item, _client.BaseUri);
                     if (!summary.IsFinished) continue;
-                    _pending.Remove(item.Id);
-                    if (GenieJobStatus.IsFailure(summary.Status))
+                    if (!GenieJobStatus.IsFailure(summary.Status))
                     {
-                        // failures deserve the full record (status message) for the error the caller writes
-                        requests++;
-                        RequestCount++;
-                        try { summary = await _client.GetJobAsync(item.Id, ct).ConfigureAwait(false); }
-                        catch (GenieApiException ex) when (ex.IsNotFound) { }
+                        _pending.Remove(item.Id);
+                        events.Add(JobWatchEvent.Finished(summary));
                     }
-                    events.Add(JobWatchEvent.Finished(summary));
+                    else if (!_failedSummaries.ContainsKey(item.Id))
+                    {
+                        // stays pending until its full record is fetched below (or on a later round)
+                        _failedSummaries[item.Id] = summary;
+                        _failedToFetch.Enqueue(item.Id);
+                    }
                 }
                 var info = result.Page;
-                if (info == null || info.TotalPages <= info.Number + 1) break;
+                if (info == null || info.TotalPages <= info.Number + 1) { complete = true; break; }
                 page = info.Number + 1;
             }
-            _lastSweep = now;
+            // failures deserve the full record (the status message) for the error the caller writes: within the budget
+            while (_failedToFetch.Count > 0 && requests < budget)
+            {
+                var id = _failedToFetch.Dequeue();
+                var summary = _failedSummaries[id];
+                _failedSummaries.Remove(id);
+                if (!_pending.ContainsKey(id)) continue; // polled one by one meanwhile
+                requests++;
+                RequestCount++;
+                Spend(1);
+                try { summary = await _client.GetJobAsync(id, ct).ConfigureAwait(false); }
+                catch (GenieApiException ex) when (ex.IsNotFound) { }
+                _pending.Remove(id);
+                events.Add(JobWatchEvent.Finished(summary));
+            }
+            if (complete) _lastSweep = now;
             return requests;
         }
+
+        private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
         private static bool IsTransient(GenieException ex) => ex switch
         {

@@ -73,7 +73,7 @@ function Invoke-Build {
             Copy-Item $_.FullName $target
         }
     }
-    Copy-Item -Path (Join-Path $Root 'module/en-US') -Destination $ModuleOut -Recurse -Force
+    foreach ($folder in 'en-US', 'schemas') { Copy-Item -Path (Join-Path $Root "module/$folder") -Destination $ModuleOut -Recurse -Force }
     $helpScript = Join-Path $Root 'build/New-MamlHelp.ps1'
     if (Test-Path $helpScript) {
         Invoke-Native $Pwsh @('-NoProfile', '-NonInteractive', '-File', $helpScript, '-ModulePath', $ModuleOut,

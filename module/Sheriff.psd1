@@ -17,6 +17,7 @@
         'Wait-GenieJob'
         'Start-GenieLocal'
         'Stop-GenieLocal'
+        'Submit-SparkJob'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -6,22 +6,26 @@ using Sheriff.Core.Local;
 
 // Sheriff benchmarks. Machines here are noisy, so every figure is printed as a ratio against a baseline
 // measured in the same run, on the same machine, a moment apart.
-//   dotnet run --project bench/Sheriff.Bench -c Release [-- --only genielocal] [--iterations N]
+//   dotnet run --project bench/Sheriff.Bench -c Release [-- --only genielocal|cmdlets] [--iterations N]
+//     [--module out/Sheriff/Sheriff.psd1 --pwsh $PSHOME/pwsh]   (the cmdlets bench needs both)
 
 var options = BenchOptions.Parse(args);
 var results = new List<BenchResult>();
 if (options.Runs("genielocal")) results.AddRange(await GenieLocalBench.RunAsync(options));
+if (options.Runs("cmdlets")) results.AddRange(await CmdletBench.RunAsync(options));
+if (options.Runs("packaging")) results.AddRange(PackagingBench.Run(options));
 
 Console.WriteLine();
 Console.WriteLine("== Summary (lower ratio is better; ratio = measured / baseline)");
 foreach (var r in results) Console.WriteLine(r);
 return 0;
 
-internal sealed record BenchResult(string Name, string Measured, string Baseline, double MeasuredMs, double BaselineMs, string? Goal = null)
+internal sealed record BenchResult(string Name, string Measured, string Baseline, double MeasuredMs, double BaselineMs, string? Goal = null,
+    string Unit = "ms", string? Note = null)
 {
     public double Ratio => BaselineMs <= 0 ? double.NaN : MeasuredMs / BaselineMs;
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}: {Measured} {MeasuredMs:0.###} ms vs {Baseline} {BaselineMs:0.###} ms -> ratio {Ratio:0.00}x{(Goal == null ? "" : $" (goal {Goal})")}");
+        $"{Name}: {Measured} {MeasuredMs:0.###} {Unit} vs {Baseline} {BaselineMs:0.###} {Unit} -> ratio {Ratio:0.00}x{(string.IsNullOrEmpty(Goal) ? "" : $" (goal {Goal})")}{(string.IsNullOrEmpty(Note) ? "" : $" [{Note}]")}");
 }
 
 internal sealed class BenchOptions
@@ -148,5 +152,111 @@ internal static class GenieLocalBench
         await response.Content.ReadAsByteArrayAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}");
         return sw.Elapsed.TotalMilliseconds;
+    }
+}
+
+/// <summary>
+/// The job cmdlets: Import-Module cost over a bare pwsh start (timed here, process by process), then
+/// bench/CmdletBench.ps1 in --pwsh for Get-GenieJob latency and Wait-GenieJob request rate and lag; its JSON results
+/// become BenchResult lines. Uses its own counts (10 pwsh starts, 200 gets, 1/100/1,000 jobs), not --iterations.
+/// </summary>
+internal static class CmdletBench
+{
+    private const int ImportRuns = 10;
+
+    public static async Task<List<BenchResult>> RunAsync(BenchOptions options)
+    {
+        if (options.ModulePath == null || options.Pwsh == null)
+        {
+            Console.WriteLine("== cmdlets: skipped (needs --module <out/Sheriff/Sheriff.psd1> and --pwsh <$PSHOME/pwsh>)");
+            return new List<BenchResult>();
+        }
+        var module = Path.GetFullPath(options.ModulePath);
+        var pwsh = options.Pwsh;
+        var results = new List<BenchResult> { await ImportCostAsync(pwsh, module, firstOutput: false), await ImportCostAsync(pwsh, module, firstOutput: true) };
+
+        var script = FindScript();
+        var resultPath = Path.Combine(Path.GetTempPath(), "sheriff-cmdletbench-" + Guid.NewGuid().ToString("n")[..8] + ".json");
+        try
+        {
+            var exit = await RunAsync(pwsh, new[] { "-NoProfile", "-NonInteractive", "-File", script, "-ModulePath", module, "-ResultPath", resultPath });
+            if (exit != 0) throw new InvalidOperationException($"{script} exited with code {exit}");
+            using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(resultPath));
+            foreach (var e in doc.RootElement.EnumerateArray())
+            {
+                string? Str(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String && v.GetString() != "" ? v.GetString() : null;
+                results.Add(new BenchResult(Str("Name")!, Str("Measured")!, Str("Baseline")!,
+                    e.GetProperty("MeasuredValue").GetDouble(), e.GetProperty("BaselineValue").GetDouble(),
+                    Str("Goal"), Str("Unit") ?? "ms", Str("Note")));
+            }
+        }
+        finally
+        {
+            File.Delete(resultPath);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Import-Module's cost over a bare start. With <paramref name="firstOutput"/>, both sides also format one object,
+    /// as every interactive session does at its first prompt output: PowerShell loads its format tables once per session,
+    /// and a module with FormatsToProcess only moves that one-time cost into Import-Module.
+    /// </summary>
+    private static async Task<BenchResult> ImportCostAsync(string pwsh, string module, bool firstOutput)
+    {
+        var tail = firstOutput ? "Get-Date | Out-String | Out-Null; exit" : "exit";
+        Console.WriteLine($"== cmdlets/import{(firstOutput ? " (with a first formatted output)" : "")}: pwsh start with and without Import-Module ({ImportRuns} runs each, interleaved, medians)");
+        string[] bare = { "-NoProfile", "-NonInteractive", "-Command", tail };
+        string[] import = { "-NoProfile", "-NonInteractive", "-Command", $"Import-Module '{module.Replace("'", "''")}'; {tail}" };
+        // warm the page cache for pwsh and the module's assemblies
+        for (var i = 0; i < 2; i++) { await TimeProcessAsync(pwsh, bare); await TimeProcessAsync(pwsh, import); }
+        var bareMs = new List<double>();
+        var importMs = new List<double>();
+        for (var i = 0; i < ImportRuns; i++)
+        {
+            bareMs.Add(await TimeProcessAsync(pwsh, bare));
+            importMs.Add(await TimeProcessAsync(pwsh, import));
+        }
+        var m = Stats.Median(importMs);
+        var b = Stats.Median(bareMs);
+        var note = string.Create(CultureInfo.InvariantCulture, $"difference {(m - b) / 1000:0.000} s");
+        Console.WriteLine($"   {note}");
+        return firstOutput
+            ? new BenchResult("cmdlets.import-module+first-output", "pwsh 'Import-Module Sheriff; Get-Date|Out-String'", "pwsh 'Get-Date|Out-String'", m, b,
+                "difference <= 0.15 s", Note: note)
+            : new BenchResult("cmdlets.import-module", "pwsh -Command 'Import-Module Sheriff; exit'", "pwsh -Command exit", m, b,
+                "difference <= 0.15 s", Note: note);
+    }
+
+    private static async Task<double> TimeProcessAsync(string file, string[] args)
+    {
+        var sw = Stopwatch.StartNew();
+        var exit = await RunAsync(file, args);
+        if (exit != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with code {exit}");
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<int> RunAsync(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        using var p = Process.Start(psi)!;
+        await p.WaitForExitAsync();
+        return p.ExitCode;
+    }
+
+    /// <summary>bench/CmdletBench.ps1, found upwards from the bench binary (bin/Release/net10.0) or the current directory.</summary>
+    private static string FindScript()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                foreach (var candidate in new[] { Path.Combine(dir.FullName, "CmdletBench.ps1"), Path.Combine(dir.FullName, "bench", "CmdletBench.ps1") })
+                    if (File.Exists(candidate)) return candidate;
+            }
+        }
+        throw new FileNotFoundException("bench/CmdletBench.ps1 was not found above " + AppContext.BaseDirectory);
     }
 }

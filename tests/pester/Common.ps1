@@ -43,3 +43,34 @@ function Wait-TestJobFinished {
     }
     throw "job $Id did not finish within $TimeoutSec s"
 }
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $port
+}
+
+# Starts moto_server (S3) on a free loopback port; returns @{ Process; Endpoint }. Its output goes to a log file so the
+# pipes never fill.
+function Start-MotoServer {
+    $port = Get-FreeTcpPort
+    $log = Join-Path ([IO.Path]::GetTempPath()) "sheriff-moto-$port.log"
+    $moto = Get-Command moto_server -ErrorAction SilentlyContinue
+    $process = if ($moto) {
+        Start-Process -FilePath $moto.Source -ArgumentList '-H', '127.0.0.1', '-p', $port -RedirectStandardOutput $log -RedirectStandardError "$log.err" -PassThru
+    } else {
+        Start-Process -FilePath python3 -ArgumentList '-m', 'moto.server', '-H', '127.0.0.1', '-p', $port -RedirectStandardOutput $log -RedirectStandardError "$log.err" -PassThru
+    }
+    $endpoint = "http://127.0.0.1:$port"
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        try { $null = Invoke-WebRequest $endpoint -TimeoutSec 2; break } catch { Start-Sleep -Milliseconds 200 }
+        if ($process.HasExited) { throw "moto_server exited: $(Get-Content -Raw "$log.err" -ErrorAction SilentlyContinue)" }
+    }
+    @{ Process = $process; Endpoint = $endpoint }
+}
+
+function Stop-MotoServer {
+    param($Moto)
+    if ($Moto -and -not $Moto.Process.HasExited) { $Moto.Process.Kill($true); $Moto.Process.WaitForExit(5000) | Out-Null }
+}

@@ -4,22 +4,26 @@ using System.IO;
 using System.Linq;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Sheriff.Core.Spark;
 
 namespace Sheriff.Core.Config
 {
     /// <summary>A named Genie connection in the config file.</summary>
     public sealed class GenieProfile
     {
-        public GenieProfile(string name, Uri uri, TimeSpan? requestTimeout)
+        public GenieProfile(string name, Uri uri, TimeSpan? requestTimeout, SparkDefaults? sparkDefaults = null)
         {
             Name = name;
             Uri = uri;
             RequestTimeout = requestTimeout;
+            SparkDefaults = sparkDefaults;
         }
 
         public string Name { get; }
         public Uri Uri { get; }
         public TimeSpan? RequestTimeout { get; }
+        /// <summary>The profile's <c>sparkDefaults</c> (above the team's, below a spec file); null when absent.</summary>
+        public SparkDefaults? SparkDefaults { get; }
     }
 
     /// <summary>The config file is unreadable or not the documented shape; names the file, the place and the field.</summary>
@@ -34,21 +38,25 @@ namespace Sheriff.Core.Config
     /// (<c>$XDG_CONFIG_HOME</c> or <c>~/.config</c> on Linux and macOS, <c>%APPDATA%</c> on Windows).
     /// <code>
     /// { "defaultProfile": "prod",
-    ///   "profiles": { "prod": { "uri": "https://genie.example.com", "requestTimeoutSec": 100 } } }
+    ///   "sparkDefaults": { "executorMemory": "8g", "clusterTags": ["sched:adhoc"] },
+    ///   "profiles": { "prod": { "uri": "https://genie.example.com", "requestTimeoutSec": 100,
+    ///                           "sparkDefaults": { "queue": "prod" } } } }
     /// </code>
-    /// Unknown top-level sections are kept for other features; within a profile, unknown keys are errors.
+    /// Unknown top-level sections are kept for other features; within a profile and within <c>sparkDefaults</c>,
+    /// unknown keys are errors. <c>sparkDefaults</c> is described in docs/job-spec.md.
     /// </summary>
     public sealed class SheriffConfig
     {
         public const string PathVariable = "SHERIFF_CONFIG";
-        private static readonly HashSet<string> ProfileKeys = new HashSet<string>(StringComparer.Ordinal) { "uri", "requestTimeoutSec" };
+        private static readonly HashSet<string> ProfileKeys = new HashSet<string>(StringComparer.Ordinal) { "uri", "requestTimeoutSec", "sparkDefaults" };
 
-        private SheriffConfig(string? path, string? defaultProfile, IReadOnlyDictionary<string, GenieProfile> profiles, JObject raw)
+        private SheriffConfig(string? path, string? defaultProfile, IReadOnlyDictionary<string, GenieProfile> profiles, JObject raw, SparkDefaults? teamSparkDefaults)
         {
             Path = path;
             DefaultProfile = defaultProfile;
             Profiles = profiles;
             Raw = raw;
+            TeamSparkDefaults = teamSparkDefaults;
         }
 
         /// <summary>The file this came from; null when there is none.</summary>
@@ -57,6 +65,8 @@ namespace Sheriff.Core.Config
         public IReadOnlyDictionary<string, GenieProfile> Profiles { get; }
         /// <summary>The whole document, for sections other features read.</summary>
         public JObject Raw { get; }
+        /// <summary>The top-level <c>sparkDefaults</c> (team defaults for Submit-SparkJob); null when absent.</summary>
+        public SparkDefaults? TeamSparkDefaults { get; }
 
         public static string DefaultPath()
         {
@@ -76,7 +86,7 @@ namespace Sheriff.Core.Config
             if (!File.Exists(path))
             {
                 if (explicitPath) throw new SheriffConfigException(path, "the config file does not exist.");
-                return new SheriffConfig(null, null, new Dictionary<string, GenieProfile>(), new JObject());
+                return new SheriffConfig(null, null, new Dictionary<string, GenieProfile>(), new JObject(), null);
             }
             string text;
             try { text = File.ReadAllText(path); }
@@ -108,6 +118,20 @@ namespace Sheriff.Core.Config
                 defaultProfile = (string?)dp;
             }
 
+            JsonSourceText? source = null;
+            SparkDefaults? ReadSparkDefaults(JToken section, string where)
+            {
+                if (section.Type == JTokenType.Null) return null;
+                source ??= new JsonSourceText(json);
+                try { return SparkJobSpecReader.ReadDefaults(section, source, path); }
+                catch (SparkJobSpecException ex)
+                {
+                    throw new SheriffConfigException(path, $"line {ex.Line}, column {ex.Column}: {where}: {ex.Detail}", ex);
+                }
+            }
+
+            var teamSparkDefaults = root.TryGetValue("sparkDefaults", out var sd) ? ReadSparkDefaults(sd, "'sparkDefaults'") : null;
+
             var profiles = new Dictionary<string, GenieProfile>(StringComparer.OrdinalIgnoreCase);
             if (root.TryGetValue("profiles", out var ps) && ps.Type != JTokenType.Null)
             {
@@ -129,12 +153,13 @@ namespace Sheriff.Core.Config
                             throw Error(path, t, $"profile '{property.Name}': 'requestTimeoutSec' must be a positive number.");
                         timeout = TimeSpan.FromSeconds((double)t);
                     }
-                    profiles[property.Name] = new GenieProfile(property.Name, uri, timeout);
+                    var profileSparkDefaults = p.TryGetValue("sparkDefaults", out var psd) ? ReadSparkDefaults(psd, $"profile '{property.Name}' 'sparkDefaults'") : null;
+                    profiles[property.Name] = new GenieProfile(property.Name, uri, timeout, profileSparkDefaults);
                 }
             }
             if (defaultProfile != null && !profiles.ContainsKey(defaultProfile))
                 throw Error(path, root["defaultProfile"]!, $"'defaultProfile' names '{defaultProfile}', which is not among the profiles ({string.Join(", ", profiles.Keys)}).");
-            return new SheriffConfig(path, defaultProfile, profiles, root);
+            return new SheriffConfig(path, defaultProfile, profiles, root, teamSparkDefaults);
         }
 
         private static SheriffConfigException Error(string path, JToken token, string message)

@@ -118,6 +118,14 @@ namespace Sheriff.Core.Staging
             {
                 throw new StagingException($"Cannot reach S3{(Endpoint == null ? "" : " at " + Endpoint)} to stage {target}: {Innermost(ex).Message}", target, ex);
             }
+            catch (System.Net.Http.HttpRequestException ex)
+            {
+                throw new StagingException($"Cannot reach S3{(Endpoint == null ? "" : " at " + Endpoint)} to stage {target}: {Innermost(ex).Message}", target, ex);
+            }
+            catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+            {
+                throw new StagingException($"S3{(Endpoint == null ? "" : " at " + Endpoint)} did not answer in time while staging {target}.", target, ex);
+            }
             catch (IOException ex)
             {
                 throw new StagingException($"Cannot read {localPath} to stage it: {ex.Message}", localPath, ex);

@@ -29,7 +29,9 @@ namespace Sheriff.Core.Genie
             _http.BaseAddress = BaseUri;
             _http.Timeout = requestTimeout ?? TimeSpan.FromSeconds(100);
             _http.DefaultRequestHeaders.UserAgent.ParseAdd("Sheriff/" + SheriffInfo.Version);
-            Api = RestService.For<IGenieApi>(_http, new RefitSettings { ContentSerializer = new NewtonsoftContentSerializer() });
+            var settings = new RefitSettings { ContentSerializer = new NewtonsoftContentSerializer() };
+            Api = RestService.For<IGenieApi>(_http, settings);
+            AdminApi = RestService.For<IGenieAdminApi>(_http, settings);
         }
 
         /// <summary>The server origin (and base path), always ending with '/'.</summary>
@@ -37,6 +39,9 @@ namespace Sheriff.Core.Genie
 
         /// <summary>The raw Refit interface, for callers that need an endpoint this class does not wrap.</summary>
         public IGenieApi Api { get; }
+
+        /// <summary>The configuration endpoints (clusters, commands, applications); see <see cref="GenieAdminClient"/>.</summary>
+        public IGenieAdminApi AdminApi { get; }
 
         public static Uri NormalizeBaseUri(Uri uri)
         {
@@ -130,7 +135,7 @@ namespace Sheriff.Core.Genie
 
         private static string JobPath(string id) => "api/v3/jobs/" + Uri.EscapeDataString(id);
 
-        private async Task<T> Call<T>(string method, string path, Func<Task<T>> call, CancellationToken ct)
+        internal async Task<T> Call<T>(string method, string path, Func<Task<T>> call, CancellationToken ct)
         {
             try
             {
@@ -164,7 +169,7 @@ namespace Sheriff.Core.Genie
             }
         }
 
-        private static async Task EnsureSuccessAsync(HttpResponseMessage response, string method)
+        internal static async Task EnsureSuccessAsync(HttpResponseMessage response, string method)
         {
             if (response.IsSuccessStatusCode) return;
             string? body = null;

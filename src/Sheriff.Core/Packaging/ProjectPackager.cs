@@ -115,7 +115,7 @@ namespace Sheriff.Core.Packaging
             try
             {
                 var entries = WriteZip(tempZip, scan, ct);
-                string sha256 = HashFile(tempZip, ct, out long size);
+                string sha256 = Hashing.Sha256FileHex(tempZip, ct, out long size);
                 MoveIntoPlace(tempZip, zipPath);
                 var result = new BundleResult(zipPath, size, sha256, entries, fromCache: false, SuggestName(scan.ProjectName, sha256));
                 // A file modified within the last two seconds on a file system with whole-second timestamps
@@ -272,25 +272,6 @@ namespace Sheriff.Core.Packaging
                 $"Cannot write the bundle into the cache folder '{CacheDirectory}': {inner.Message} Free some disk space, fix the folder's permissions, or use another cache folder.",
                 CacheDirectory, inner);
 
-        private static string HashFile(string path, CancellationToken ct, out long size)
-        {
-            using (var sha = SHA256.Create())
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
-            {
-                var buffer = new byte[1024 * 1024];
-                size = 0;
-                int n;
-                while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    sha.TransformBlock(buffer, 0, n, null, 0);
-                    size += n;
-                }
-                sha.TransformFinalBlock(buffer, 0, 0);
-                return ToHex(sha.Hash!);
-            }
-        }
-
         /// <summary>
         /// SHA-256 over the format version, the project's real path, and each entry's name, size and last-write
         /// time (UTC ticks), in zip order. Any added, removed, renamed, resized or touched file changes it.
@@ -312,7 +293,7 @@ namespace Sheriff.Core.Packaging
                 }
                 Feed(sha, sb);
                 sha.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
-                return ToHex(sha.Hash!);
+                return Hashing.ToHex(sha.Hash!);
             }
         }
 
@@ -334,17 +315,6 @@ namespace Sheriff.Core.Packaging
             return false;
         }
 
-        private static string ToHex(byte[] bytes)
-        {
-            var chars = new char[bytes.Length * 2];
-            const string digits = "0123456789abcdef";
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                chars[2 * i] = digits[bytes[i] >> 4];
-                chars[2 * i + 1] = digits[bytes[i] & 0xF];
-            }
-            return new string(chars);
-        }
 
         internal static string SuggestName(string projectName, string sha256)
         {

@@ -291,7 +291,7 @@ namespace Sheriff.Core.Spark
             {
                 foreach (var f in files)
                 {
-                    f.Sha256 ??= HashFile(f.LocalPath, ct);
+                    f.Sha256 ??= Hashing.Sha256FileHex(f.LocalPath, ct, out _);
                     f.StagedUri = S3Stager.UriFor(staging, f.Sha256, f.Name);
                 }
             }
@@ -447,7 +447,7 @@ namespace Sheriff.Core.Spark
             copy.Remove("metadata");
             copy.Remove("name"); // a default name carries the time; the hash is of what the job does
             var canonical = Canonical(copy).ToString(Formatting.None);
-            return Hex(Sha256Bytes(Encoding.UTF8.GetBytes(canonical)));
+            return Hashing.Sha256Hex(canonical);
         }
 
         private static JToken Canonical(JToken token) => token switch
@@ -456,33 +456,5 @@ namespace Sheriff.Core.Spark
             JArray a => new JArray(a.Select(Canonical)),
             _ => token.DeepClone(),
         };
-
-        internal static string HashFile(string path, CancellationToken ct)
-        {
-            using var sha = SHA256.Create();
-            using var stream = File.OpenRead(path);
-            var buffer = new byte[1 << 16];
-            int read;
-            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                sha.TransformBlock(buffer, 0, read, null, 0);
-            }
-            sha.TransformFinalBlock(buffer, 0, 0);
-            return Hex(sha.Hash!);
-        }
-
-        private static byte[] Sha256Bytes(byte[] data)
-        {
-            using var sha = SHA256.Create();
-            return sha.ComputeHash(data);
-        }
-
-        private static string Hex(byte[] bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 2);
-            foreach (var b in bytes) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
-            return sb.ToString();
-        }
     }
 }

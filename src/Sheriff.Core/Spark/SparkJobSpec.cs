@@ -130,12 +130,7 @@ namespace Sheriff.Core.Spark
                 var value = field.Get(this);
                 if (value != null) json[field.Name] = ToToken(value, sortConf: true);
             }
-            var bytes = Encoding.UTF8.GetBytes(json.ToString(Formatting.None));
-            using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(bytes);
-            var sb = new StringBuilder(hash.Length * 2);
-            foreach (var b in hash) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            return sb.ToString();
+            return Hashing.Sha256Hex(json.ToString(Formatting.None));
         }
 
         /// <summary>A deep copy (arrays and conf are copied).</summary>

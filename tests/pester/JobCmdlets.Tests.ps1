@@ -204,6 +204,24 @@ Describe 'Wait-GenieJob' {
     }
 }
 
+Describe 'Tab completion' {
+    It 'completes job ids seen in this runspace and the statuses, without calling Genie' {
+        $id = Submit-TestShellJob -Server $script:uri -Script 'true'
+        $null = Get-GenieJob -Id $id
+        # point the default connection at a dead address: completion must not need it
+        $null = Connect-Genie -Uri "http://127.0.0.1:$(Get-FreeTcpPort)" -NoValidation
+        try {
+            $line = "Get-GenieJob -Id $($id.Substring(0, 12))"
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ids = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1
+            $ids | Should -Contain $id
+            $line = 'Get-GenieJob -Status RUN'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'RUNNING'
+        } finally { $null = Connect-Genie -Uri $script:uri }
+    }
+}
+
 Describe 'Stop-GenieJob' {
     It '-WhatIf stops nothing' {
         $id = Submit-TestShellJob -Server $script:uri -Script 'sleep 20'

@@ -143,9 +143,10 @@ Describe 'GenieLocal lifecycle through the module' {
     }
 
     It 'Start-GenieLocal -WhatIf starts nothing' {
-        $before = @(Get-Process -Name dotnet -ErrorAction SilentlyContinue).Count
-        Start-GenieLocal -DataDirectory (New-TestDataDirectory) -WhatIf | Should -BeNullOrEmpty
-        @(Get-Process -Name dotnet -ErrorAction SilentlyContinue).Count | Should -BeLessOrEqual $before
+        $dir = New-TestDataDirectory
+        Start-GenieLocal -DataDirectory $dir -WhatIf | Should -BeNullOrEmpty
+        Get-Process | Where-Object { $_.CommandLine -like "*sheriff-genie-local*$dir*" } | Should -BeNullOrEmpty
+        Test-Path (Join-Path $dir 'genie.db') | Should -BeFalse
     }
 
     It 'Stop-GenieLocal stops the process, clears the default connection, and keeps the data' {

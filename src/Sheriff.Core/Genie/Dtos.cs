@@ -156,6 +156,8 @@ namespace Sheriff.Core.Genie
     public sealed class ClusterDto : ExecutionEnvironmentDto
     {
         public string? Status { get; set; }
+        /// <summary>Fields this client does not model, kept so that a GET + PUT round trip does not drop them.</summary>
+        [JsonExtensionData] public IDictionary<string, JToken>? Extra { get; set; }
     }
 
     public sealed class CommandDto : ExecutionEnvironmentDto
@@ -166,12 +168,16 @@ namespace Sheriff.Core.Genie
         public long? CheckDelay { get; set; }
         public int? Memory { get; set; }
         public List<CriterionDto> ClusterCriteria { get; set; } = new List<CriterionDto>();
+        /// <summary>Fields this client does not model (e.g. the G4.3 <c>runtime</c>), kept so that a GET + PUT round trip does not drop them.</summary>
+        [JsonExtensionData] public IDictionary<string, JToken>? Extra { get; set; }
     }
 
     public sealed class ApplicationDto : ExecutionEnvironmentDto
     {
         public string? Status { get; set; }
         public string? Type { get; set; }
+        /// <summary>Fields this client does not model, kept so that a GET + PUT round trip does not drop them.</summary>
+        [JsonExtensionData] public IDictionary<string, JToken>? Extra { get; set; }
     }
 
     /// <summary>An entry of an output directory listing (§6.1).</summary>

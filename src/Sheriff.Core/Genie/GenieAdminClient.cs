@@ -81,6 +81,10 @@ namespace Sheriff.Core.Genie
         public Task<List<ClusterDto>> GetCommandClustersAsync(string id, string[]? status, CancellationToken ct)
             => _client.Call("GET", PathOf(GenieResourceKind.Command, id) + "/clusters", () => _client.AdminApi.GetCommandClustersAsync(id, status, ct), ct);
 
+        /// <summary>[G3] the cluster's commands in priority order (what Genie 3 resolution walks); [G4] always empty.</summary>
+        public Task<List<CommandDto>> GetClusterCommandsAsync(string id, CancellationToken ct)
+            => _client.Call("GET", PathOf(GenieResourceKind.Cluster, id) + "/commands", () => _client.AdminApi.GetClusterCommandsAsync(id, ct), ct);
+
         public Task<List<ApplicationDto>> GetCommandApplicationsAsync(string id, CancellationToken ct)
             => _client.Call("GET", PathOf(GenieResourceKind.Command, id) + "/applications", () => _client.AdminApi.GetCommandApplicationsAsync(id, ct), ct);
 

@@ -36,6 +36,10 @@ namespace Sheriff.Core.Genie
         [Delete("/api/v3/clusters/{id}/tags/{tag}")]
         Task RemoveClusterTagAsync(string id, string tag, CancellationToken cancellationToken);
 
+        /// <summary>[G3] the cluster's ordered command list (priority order); [G4] always empty.</summary>
+        [Get("/api/v3/clusters/{id}/commands")]
+        Task<List<CommandDto>> GetClusterCommandsAsync(string id, CancellationToken cancellationToken);
+
         // ---- commands ----
         [Post("/api/v3/commands")]
         Task<HttpResponseMessage> CreateCommandAsync([Body] CommandDto command, CancellationToken cancellationToken);

@@ -90,7 +90,6 @@ namespace Sheriff.PowerShell.Commands
             }
 
             var state = RunspaceState.Current;
-            state.DefaultSession?.Dispose();
             state.DefaultSession = session;
             WriteObject(session);
         }

@@ -124,10 +124,12 @@ namespace Sheriff.PowerShell.Commands
 
         /// <summary><para type="description">Cluster tag sets in order of preference; each entry is one set, tags within it separated by commas (e.g. 'sched:sla,type:yarn', 'sched:adhoc').</para></summary>
         [Parameter]
+        [ArgumentCompleter(typeof(GenieTagCompleter))]
         public string[]? ClusterTags { get; set; }
 
         /// <summary><para type="description">More command tags the command must carry.</para></summary>
         [Parameter]
+        [ArgumentCompleter(typeof(GenieTagCompleter))]
         public string[]? CommandTags { get; set; }
 
         /// <summary><para type="description">The job's name (default: user, script and time).</para></summary>

@@ -27,6 +27,9 @@ namespace Sheriff.PowerShell.Infrastructure
         public GenieSession? DefaultSession { get; set; }
         public GenieLocalServer? LocalServer { get; set; }
 
+        /// <summary>Clusters, commands and applications fetched for tab completion, per server, for a minute.</summary>
+        public ResourceCompletionCache ResourceCache { get; } = new ResourceCompletionCache();
+
         private readonly LinkedList<string> _recentJobIds = new LinkedList<string>();
 
         public void RememberJobId(string id)

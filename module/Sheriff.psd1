@@ -18,10 +18,29 @@
         'Start-GenieLocal'
         'Stop-GenieLocal'
         'Submit-SparkJob'
+        'Get-GenieCluster'
+        'Get-GenieCommand'
+        'Get-GenieApplication'
+        'New-GenieCluster'
+        'New-GenieCommand'
+        'New-GenieApplication'
+        'Set-GenieCluster'
+        'Set-GenieCommand'
+        'Set-GenieApplication'
+        'Remove-GenieCluster'
+        'Remove-GenieCommand'
+        'Remove-GenieApplication'
+        'Add-GenieTag'
+        'Remove-GenieTag'
+        'Set-GenieClusterStatus'
+        'Resolve-GenieJob'
+        'Switch-GenieCluster'
+        'Switch-GenieCommand'
+        'Get-JobDiagnosis'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Get-GenieJobDiagnosis')
     PrivateData          = @{
         PSData = @{
             Tags         = @('Genie', 'Spark', 'Netflix', 'BigData', 'Jobs', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')

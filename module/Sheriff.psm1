@@ -4,4 +4,4 @@ $framework = if ($PSEdition -eq 'Core') { 'net8.0' } else { 'net462' }
 $binary = Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, $framework, 'Sheriff.PowerShell.dll')) -PassThru
 $ExecutionContext.SessionState.Module.OnRemove = { Remove-Module -ModuleInfo $binary -ErrorAction SilentlyContinue }
 # A KeyCollection is not a string[]: export by wildcard and let the manifest's explicit list filter.
-Export-ModuleMember -Cmdlet *
+Export-ModuleMember -Cmdlet * -Alias *

@@ -17,7 +17,11 @@ $config.Run.Path = Join-Path $PSScriptRoot 'pester'
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Output.RenderMode = 'Plaintext'
+# The tests run with PowerShell's default error preference, as users' sessions do (Stop would turn every
+# non-terminating error a test captures into a terminating one).
+$ErrorActionPreference = 'Continue'
 $result = Invoke-Pester -Configuration $config
+$ErrorActionPreference = 'Stop'
 
 $counts = [ordered]@{
     passed  = $result.PassedCount

@@ -38,7 +38,8 @@ public class CmdletTests
     {
         var names = CmdletTypes().Select(t => { var a = t.GetCustomAttribute<CmdletAttribute>()!; return a.VerbName + "-" + a.NounName; }).OrderBy(n => n).ToList();
         var manifest = File.ReadAllText(Path.Combine(RepoRoot(), "module", "Sheriff.psd1"));
-        var listed = System.Text.RegularExpressions.Regex.Matches(manifest, @"'([A-Z][a-z]+-[A-Za-z]+)'").Select(m => m.Groups[1].Value).OrderBy(n => n).ToList();
+        var block = System.Text.RegularExpressions.Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value;
+        var listed = System.Text.RegularExpressions.Regex.Matches(block, @"'([A-Z][a-z]+-[A-Za-z]+)'").Select(m => m.Groups[1].Value).OrderBy(n => n).ToList();
         Assert.Equal(names, listed);
     }
 

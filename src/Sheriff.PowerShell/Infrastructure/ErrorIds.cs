@@ -30,5 +30,20 @@ namespace Sheriff.PowerShell.Infrastructure
         public const string PackageBuildFailed = "PackageBuildFailed";
         public const string StagingFailed = "StagingFailed";
         public const string GenieJobSubmitFailed = "GenieJobSubmitFailed";
+        public const string GenieClusterNotFound = "GenieClusterNotFound";
+        public const string GenieCommandNotFound = "GenieCommandNotFound";
+        public const string GenieApplicationNotFound = "GenieApplicationNotFound";
+        /// <summary>A create with an id that is already taken (HTTP 409).</summary>
+        public const string GenieResourceExists = "GenieResourceExists";
+        /// <summary>Resolve-GenieJob: no command/cluster matches the criteria (non-terminating; the resolution is still emitted).</summary>
+        public const string GenieNoMatch = "GenieNoMatch";
+        /// <summary>Switch-GenieCluster/-Command: a step failed or was stopped; the message says what was rolled back and whether fully.</summary>
+        public const string GenieSwitchFailed = "GenieSwitchFailed";
+        /// <summary>Switch-GenieCluster/-Command: a check failed before anything changed (target not UP/ACTIVE, not selectable, nothing to move).</summary>
+        public const string GenieSwitchPreconditionFailed = "GenieSwitchPreconditionFailed";
+        /// <summary>Switch-GenieCluster -Drain: the old cluster still ran jobs at the timeout (the switch is kept, the cluster stays UP).</summary>
+        public const string GenieDrainTimeout = "GenieDrainTimeout";
+        /// <summary>Get-JobDiagnosis: a diagnosis rule file (-RulePath or the config's diagnosisRules) is malformed; the message names file, rule and field.</summary>
+        public const string RuleFileInvalid = "RuleFileInvalid";
     }
 }

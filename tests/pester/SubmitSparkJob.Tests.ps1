@@ -180,6 +180,7 @@ Describe 'Defaults and overrides: built-in < team config < profile config < spec
         $text | Should -Match 'driverMemory\s+= 2g\s+\(parameter\)'
         $text | Should -Match 'executorCores\s+= 3\s+\(built-in default\)'
         $text | Should -Match 'reviews/words\.py'
+        $text | Should -Match 'Genie would run it with: command argv-recorder on cluster local'
         $text | Should -Not -Match 'notebook'
         Get-GenieJob -Tag $tag | Should -BeNullOrEmpty
     }

@@ -258,7 +258,10 @@ namespace Sheriff.PowerShell.Commands
             var context = new SubmitContext { WorkingDirectory = cwd, SpecFileHash = specHash };
             var packager = new ProjectPackager(ProjectPackager.DefaultCacheDirectory);
             var plan = Prepare(resolved, context, packager, build: false);
-            if (!ShouldProcess(plan.Describe(session?.Uri), $"Submit Spark job '{plan.Request.Name}'?", "Submit-SparkJob"))
+            var description = plan.Describe(session?.Uri);
+            if (MyInvocation.BoundParameters.ContainsKey("WhatIf") && session != null)
+                description += Environment.NewLine + "Genie would run it with: " + WouldRunWith(session, plan);
+            if (!ShouldProcess(description, $"Submit Spark job '{plan.Request.Name}'?", "Submit-SparkJob"))
                 return;
 
             session ??= ResolveSession();
@@ -312,6 +315,22 @@ namespace Sheriff.PowerShell.Commands
             }
             try { WriteObject(Await(session.Client.GetJobAsync(id, Token))); }
             catch (GenieException ex) { WriteError(GenieError(ex, id, ErrorIds.GenieJobNotFound)); }
+        }
+
+        /// <summary>For -WhatIf: the command and cluster the registered resources give these criteria today (as Resolve-GenieJob).</summary>
+        private string WouldRunWith(GenieSession session, PreparedSparkJob plan)
+        {
+            try
+            {
+                var inventory = Core.Genie.Admin.JobResolution.Load(new GenieAdminClient(session.Client), Core.Genie.Admin.GenieGeneration.Genie4, Token);
+                var resolution = Core.Genie.Admin.JobResolution.Resolve(inventory,
+                    plan.Request.ClusterCriterias.Select(c => (IEnumerable<string>)c.Tags), plan.Request.CommandCriteria);
+                return resolution.ToString();
+            }
+            catch (GenieException ex)
+            {
+                return "(not computed: " + ex.Message + ")";
+            }
         }
 
         /// <summary>The value the user gave for a spec field (for an error's target), or null.</summary>

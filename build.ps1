@@ -126,6 +126,22 @@ function Invoke-Test {
         $passed += $counts.Passed; $failed += $counts.Failed; $skipped += $counts.Skipped
     }
 
+    Write-Host '-- python unittest'
+    $python = Get-Command python3 -ErrorAction SilentlyContinue
+    if (-not $python) { $python = Get-Command python -ErrorAction SilentlyContinue }
+    if ($python) {
+        $lines = & $python.Source (Join-Path $Root 'tests/run_python_tests.py') 2>&1 | ForEach-Object { "$_" }
+        $lines | Write-Host
+        $summary = $lines | Where-Object { $_ -match '^python totals -> passed=(\d+) failed=(\d+) skipped=(\d+)$' } | Select-Object -Last 1
+        if ($summary -and $summary -match '^python totals -> passed=(\d+) failed=(\d+) skipped=(\d+)$') {
+            $passed += [int]$Matches[1]; $failed += [int]$Matches[2]; $skipped += [int]$Matches[3]
+        } else {
+            Write-Host 'python unittest printed no summary line'; $failed += 1
+        }
+    } else {
+        Write-Host 'python3 not found: the PySpark driver tests cannot run'; $failed += 1
+    }
+
     Write-Host '-- Pester'
     $pester = Get-PesterPath
     $pesterJson = Join-Path $ResultsDir 'pester.json'

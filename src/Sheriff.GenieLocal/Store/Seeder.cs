@@ -14,6 +14,9 @@ namespace Sheriff.GenieLocal.Store;
 /// Placeholders in every string value (not in keys): <c>{seedDir}</c> becomes the absolute folder of the seed file,
 /// <c>{seedDir:sh}</c> the same folder as one bash word (single-quoted when it holds anything but
 /// <c>[A-Za-z0-9_./+,:@%=-]</c>), for <c>executableAndArguments</c>, which the run script joins into a bash command line.
+/// <c>{warehouse}</c> / <c>{warehouse:sh}</c> are the SQL engine's warehouse folder (<c>--warehouse</c>, by default
+/// <c>&lt;data-dir&gt;/warehouse</c>), and <c>{genieLocal:sh}</c> is how to start this same server binary, as bash words
+/// (the apphost, or the dotnet host and the dll), e.g. <c>{genieLocal:sh} sql-engine</c>.
 /// </summary>
 internal static class Seeder
 {
@@ -26,7 +29,7 @@ internal static class Seeder
         try
         {
             root = JsonInput.AsObject(JsonInput.Parse(File.ReadAllBytes(file)), "seed");
-            ReplacePlaceholders(root, Path.GetDirectoryName(Path.GetFullPath(file))!);
+            ReplacePlaceholders(root, Placeholders(Path.GetDirectoryName(Path.GetFullPath(file))!, server.Options.Warehouse));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or GenieApiException)
         {
@@ -112,8 +115,41 @@ internal static class Seeder
         return (added, skipped);
     }
 
-    /// <summary>Replaces <c>{seedDir:sh}</c> and <c>{seedDir}</c> in every string value of the tree, in place.</summary>
-    internal static void ReplacePlaceholders(JsonNode? node, string seedDir)
+    /// <summary>The placeholders of a seed file and their values, in replacement order.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> Placeholders(string seedDir, string warehouse) =>
+    [
+        new("{seedDir:sh}", ShellWord(seedDir)),
+        new("{seedDir}", seedDir),
+        new("{warehouse:sh}", ShellWord(warehouse)),
+        new("{warehouse}", warehouse),
+        new("{genieLocal:sh}", GenieLocalCommand()),
+    ];
+
+    /// <summary>
+    /// The command that starts this server binary, as bash words: the apphost when the server runs as one, else the
+    /// dotnet host followed by the entry dll.
+    /// </summary>
+    internal static string GenieLocalCommand()
+    {
+        var host = Environment.ProcessPath;
+        var dll = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        if (string.IsNullOrEmpty(dll))
+        {
+            dll = Path.Combine(AppContext.BaseDirectory, "sheriff-genie-local.dll");
+        }
+
+        if (host is null)
+        {
+            return "dotnet " + ShellWord(dll);
+        }
+
+        return Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            ? ShellWord(host) + " " + ShellWord(dll)
+            : ShellWord(host);
+    }
+
+    /// <summary>Replaces the placeholders in every string value of the tree, in place.</summary>
+    internal static void ReplacePlaceholders(JsonNode? node, IReadOnlyList<KeyValuePair<string, string>> placeholders)
     {
         switch (node)
         {
@@ -122,11 +158,11 @@ internal static class Seeder
                 {
                     if (IsString(o[key], out var s))
                     {
-                        o[key] = Replace(s, seedDir);
+                        o[key] = Replace(s, placeholders);
                     }
                     else
                     {
-                        ReplacePlaceholders(o[key], seedDir);
+                        ReplacePlaceholders(o[key], placeholders);
                     }
                 }
 
@@ -136,11 +172,11 @@ internal static class Seeder
                 {
                     if (IsString(a[i], out var s))
                     {
-                        a[i] = Replace(s, seedDir);
+                        a[i] = Replace(s, placeholders);
                     }
                     else
                     {
-                        ReplacePlaceholders(a[i], seedDir);
+                        ReplacePlaceholders(a[i], placeholders);
                     }
                 }
 
@@ -160,10 +196,20 @@ internal static class Seeder
         return false;
     }
 
-    private static string Replace(string s, string seedDir) =>
-        s.Contains("{seedDir", StringComparison.Ordinal)
-            ? s.Replace("{seedDir:sh}", ShellWord(seedDir), StringComparison.Ordinal).Replace("{seedDir}", seedDir, StringComparison.Ordinal)
-            : s;
+    private static string Replace(string s, IReadOnlyList<KeyValuePair<string, string>> placeholders)
+    {
+        if (!s.Contains('{', StringComparison.Ordinal))
+        {
+            return s;
+        }
+
+        foreach (var (name, value) in placeholders)
+        {
+            s = s.Replace(name, value, StringComparison.Ordinal);
+        }
+
+        return s;
+    }
 
     /// <summary>The value as one bash word: unchanged when it is plain, else single-quoted.</summary>
     internal static string ShellWord(string value) =>

@@ -11,6 +11,12 @@ using Sheriff.GenieLocal.Store;
 // sheriff-genie-local: a local server speaking Genie's v3 REST API (shared/genie-api.md), running jobs as local
 // bash processes. Prints exactly one stdout line when ready: "LISTENING <url>". Everything else goes to stderr.
 
+// `sheriff-genie-local sql-engine ...` is the sandbox SQL engine a job runs (Sql/SqlEngineMain.cs), not the server.
+if (args.Length > 0 && args[0] == "sql-engine")
+{
+    return Sheriff.GenieLocal.Sql.SqlEngineMain.Run(args[1..]);
+}
+
 ServerOptions options;
 try
 {
@@ -30,10 +36,35 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// A failure to start (port in use, bad address) is reported below as one clean line; the host's own log of it is a
+// stack trace that Start-GenieLocal would otherwise quote to the user.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+if (options.Https)
+{
+    // --https: a self-signed certificate kept in the data directory (Auth/LocalAuth.cs); clients trust it or skip the check
+    try
+    {
+        certificate = Sheriff.GenieLocal.Auth.LocalCertificate.LoadOrCreate(options.DataDir, options.BindAddress, out var certPath);
+        Console.Error.WriteLine($"CERTIFICATE {certPath} SHA1 {certificate.Thumbprint}");
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+    {
+        Console.Error.WriteLine($"sheriff-genie-local: cannot create the HTTPS certificate in {options.DataDir}: {e.Message}");
+        return 2;
+    }
+}
+
 builder.WebHost.ConfigureKestrel(k =>
 {
-    k.Listen(options.BindAddress, options.Port);
+    k.Listen(options.BindAddress, options.Port, listen =>
+    {
+        if (certificate != null)
+        {
+            listen.UseHttps(certificate);
+        }
+    });
     k.Limits.MaxRequestBodySize = null; // attachment limits are enforced while streaming (413)
     k.AddServerHeader = false;
 });
@@ -103,26 +134,9 @@ using (server)
         }
     });
 
-    if (options.Token != null)
-    {
-        var expected = "Bearer " + options.Token;
-        app.Use(async (ctx, next) =>
-        {
-            var given = ctx.Request.Headers.Authorization.ToString();
-            if (!string.Equals(given, expected, StringComparison.Ordinal))
-            {
-                ctx.Response.Headers.WWWAuthenticate = "Bearer";
-                await Http.WriteJsonAsync(ctx, 401, new System.Text.Json.Nodes.JsonObject
-                {
-                    ["message"] = given.Length == 0 ? "Full authentication is required to access this resource" : "Invalid bearer token",
-                }).ConfigureAwait(false);
-                return;
-            }
+    Sheriff.GenieLocal.Auth.LocalAuth.Use(app, options); // --token, --basic-user, --oauth-client (docs/reliability.md)
 
-            await next(ctx).ConfigureAwait(false);
-        });
-    }
-
+    Sheriff.GenieLocal.Faults.FaultInjector.Use(app, server); // --fault-* and /genielocal/faults (docs/reliability.md)
     RootEndpoints.Map(app);
     ResourceEndpoints.Map(app, server, ResourceKind.Application);
     ResourceEndpoints.Map(app, server, ResourceKind.Cluster);

@@ -11,12 +11,13 @@ namespace Sheriff.Core.Config
     /// <summary>A named Genie connection in the config file.</summary>
     public sealed class GenieProfile
     {
-        public GenieProfile(string name, Uri uri, TimeSpan? requestTimeout, SparkDefaults? sparkDefaults = null)
+        public GenieProfile(string name, Uri uri, TimeSpan? requestTimeout, SparkDefaults? sparkDefaults = null, string? sqlEngine = null)
         {
             Name = name;
             Uri = uri;
             RequestTimeout = requestTimeout;
             SparkDefaults = sparkDefaults;
+            SqlEngine = sqlEngine;
         }
 
         public string Name { get; }
@@ -24,6 +25,10 @@ namespace Sheriff.Core.Config
         public TimeSpan? RequestTimeout { get; }
         /// <summary>The profile's <c>sparkDefaults</c> (above the team's, below a spec file); null when absent.</summary>
         public SparkDefaults? SparkDefaults { get; }
+        /// <summary>The profile's <c>sqlEngine</c> ("spark" or "duckdb", lower case); null when absent (then "spark").</summary>
+        public string? SqlEngine { get; }
+        /// <summary>Retries, timeouts, TLS and auth of the profile (docs/reliability.md); never null.</summary>
+        public Genie.Transport.ProfileTransportSettings Transport { get; internal set; } = new Genie.Transport.ProfileTransportSettings();
     }
 
     /// <summary>The config file is unreadable or not the documented shape; names the file, the place and the field.</summary>
@@ -48,7 +53,8 @@ namespace Sheriff.Core.Config
     public sealed class SheriffConfig
     {
         public const string PathVariable = "SHERIFF_CONFIG";
-        private static readonly HashSet<string> ProfileKeys = new HashSet<string>(StringComparer.Ordinal) { "uri", "requestTimeoutSec", "sparkDefaults" };
+        private static readonly HashSet<string> ProfileKeys = new HashSet<string>(StringComparer.Ordinal) { "uri", "requestTimeoutSec", "sparkDefaults", "sqlEngine",
+            "requestTimeoutSeconds", "retry", "maxConsecutiveFailures", "skipCertificateCheck", "trustedCertificateThumbprint", "auth" };
 
         private SheriffConfig(string? path, string? defaultProfile, IReadOnlyDictionary<string, GenieProfile> profiles, JObject raw, SparkDefaults? teamSparkDefaults)
         {
@@ -154,7 +160,17 @@ namespace Sheriff.Core.Config
                         timeout = TimeSpan.FromSeconds((double)t);
                     }
                     var profileSparkDefaults = p.TryGetValue("sparkDefaults", out var psd) ? ReadSparkDefaults(psd, $"profile '{property.Name}' 'sparkDefaults'") : null;
-                    profiles[property.Name] = new GenieProfile(property.Name, uri, timeout, profileSparkDefaults);
+                    string? sqlEngine = null;
+                    var se = p["sqlEngine"];
+                    if (se != null && se.Type != JTokenType.Null)
+                    {
+                        var engineText = se.Type == JTokenType.String ? (se.Value<string>() ?? "").ToLowerInvariant() : null;
+                        if (engineText != "spark" && engineText != "duckdb")
+                            throw Error(path, se!, $"profile '{property.Name}': 'sqlEngine' must be \"spark\" or \"duckdb\".");
+                        sqlEngine = engineText;
+                    }
+                    var transport = Genie.Transport.ProfileTransportSettings.Read(p, property.Name, (token, message) => Error(path, token, message));
+                    profiles[property.Name] = new GenieProfile(property.Name, uri, timeout ?? transport.RequestTimeout, profileSparkDefaults, sqlEngine) { Transport = transport };
                 }
             }
             if (defaultProfile != null && !profiles.ContainsKey(defaultProfile))

@@ -16,7 +16,13 @@ namespace Sheriff.Core.Genie
     public class GenieApiException : GenieException
     {
         public GenieApiException(HttpStatusCode statusCode, string? genieMessage, string method, Uri? requestUri, string? body)
-            : base(Describe(statusCode, genieMessage, method, requestUri))
+            : this(statusCode, genieMessage, method, requestUri, body, null)
+        {
+        }
+
+        /// <summary>As above; <paramref name="note"/> is appended to the message (e.g. "(5 attempts over 12 s)").</summary>
+        public GenieApiException(HttpStatusCode statusCode, string? genieMessage, string method, Uri? requestUri, string? body, string? note)
+            : base(Describe(statusCode, genieMessage, method, requestUri) + (string.IsNullOrEmpty(note) ? "" : " " + note))
         {
             StatusCode = statusCode;
             GenieMessage = genieMessage;
@@ -51,5 +57,56 @@ namespace Sheriff.Core.Genie
     public class GenieProtocolException : GenieException
     {
         public GenieProtocolException(string message, Exception? inner = null) : base(message, inner) { }
+    }
+
+    /// <summary>An attempt got no answer within the request timeout (after any retries).</summary>
+    public class GenieTimeoutException : GenieConnectionException
+    {
+        public GenieTimeoutException(Uri? uri, string message, TimeSpan timeout, Exception? inner = null) : base(uri, message, inner) => Timeout = timeout;
+        public TimeSpan Timeout { get; }
+    }
+
+    /// <summary>The TLS handshake failed, typically because the server certificate is not trusted. Never retried.</summary>
+    public class GenieTlsException : GenieConnectionException
+    {
+        public GenieTlsException(Uri? uri, string message, Exception? inner = null) : base(uri, message, inner) { }
+    }
+
+    /// <summary>
+    /// A long wait (Wait-GenieJob, Get-GenieJobOutput -Follow) gave up after a run of consecutive failed polls:
+    /// "lost contact with Genie at X after N consecutive failures over T s: &lt;last error&gt;".
+    /// </summary>
+    public class GenieContactLostException : GenieConnectionException
+    {
+        public GenieContactLostException(Uri? uri, int consecutiveFailures, TimeSpan duration, Exception lastError)
+            : base(uri, $"Lost contact with Genie at {uri} after {consecutiveFailures} consecutive failures over {duration.TotalSeconds:0.#} s: {lastError.Message}", lastError)
+        {
+            ConsecutiveFailures = consecutiveFailures;
+            Duration = duration;
+        }
+
+        public int ConsecutiveFailures { get; }
+        public TimeSpan Duration { get; }
+    }
+
+    /// <summary>
+    /// A submission met 409 for its id, and the job under that id is not one this process submitted with the same
+    /// request (name and metadata.sheriff.requestHash): a different submission reusing the id.
+    /// </summary>
+    public class GenieJobIdConflictException : GenieApiException
+    {
+        public GenieJobIdConflictException(string jobId, string message, string? existingName, bool? sameRequest, Uri? requestUri, string? body)
+            : base(HttpStatusCode.Conflict, message, "POST", requestUri, body)
+        {
+            JobId = jobId;
+            ExistingName = existingName;
+            SameRequest = sameRequest;
+        }
+
+        public string JobId { get; }
+        /// <summary>The name of the job that holds the id, when it could be read.</summary>
+        public string? ExistingName { get; }
+        /// <summary>True when the existing job has the same name and request hash (a re-run of the same command), false when it differs, null when unknown.</summary>
+        public bool? SameRequest { get; }
     }
 }

@@ -95,7 +95,11 @@ namespace Sheriff.Core.Genie
     {
         private const int BufferSize = 64 * 1024;
 
-        public JobOutputReader(GenieClient client) => Client = client ?? throw new ArgumentNullException(nameof(client));
+        public JobOutputReader(GenieClient client)
+        {
+            Client = client ?? throw new ArgumentNullException(nameof(client));
+            MaxConsecutiveFailures = client.Options.MaxConsecutiveFailures;
+        }
 
         public GenieClient Client { get; }
 
@@ -107,6 +111,12 @@ namespace Sheriff.Core.Genie
 
         /// <summary>The largest range one follow step asks for.</summary>
         public int FollowChunkSize { get; set; } = 1024 * 1024;
+
+        /// <summary>
+        /// How many follow steps in a row may fail (connection errors, 5xx, 429 after the request's own retries) before
+        /// a follower gives up with <see cref="GenieContactLostException"/>. Default: the session's setting.
+        /// </summary>
+        public int MaxConsecutiveFailures { get; set; }
 
         /// <summary>'\' becomes '/', and leading or trailing '/' go: "genie\logs\" → "genie/logs"; null → "".</summary>
         public static string NormalizePath(string? path)
@@ -560,6 +570,7 @@ namespace Sheriff.Core.Genie
             Offset = offset;
             PollInterval = reader.PollInterval;
             ChunkSize = Math.Max(1, reader.FollowChunkSize);
+            MaxConsecutiveFailures = Math.Max(1, reader.MaxConsecutiveFailures);
         }
 
         public string JobId { get; }
@@ -572,8 +583,15 @@ namespace Sheriff.Core.Genie
         public string? FinalStatus { get; private set; }
         public TimeSpan PollInterval { get; set; }
         public int ChunkSize { get; set; }
-        /// <summary>Why the last read found nothing, when the path was missing or unavailable (for verbose messages).</summary>
-        public string? WaitingReason => _unavailable?.Message;
+        /// <summary>How many steps in a row may fail before the follower gives up (see <see cref="JobOutputReader.MaxConsecutiveFailures"/>).</summary>
+        public int MaxConsecutiveFailures { get; set; }
+        /// <summary>Steps failed in a row so far.</summary>
+        public int ConsecutiveFailures { get; private set; }
+        /// <summary>Why the last read found nothing, when the path was missing or unavailable, or Genie could not be reached (for verbose messages).</summary>
+        public string? WaitingReason => _transient != null ? $"{_transient.Message} (failure {ConsecutiveFailures} of at most {MaxConsecutiveFailures} in a row; trying again)" : _unavailable?.Message;
+
+        private GenieException? _transient;
+        private DateTimeOffset? _firstFailure;
 
         /// <summary>
         /// One step: waits first if the previous step had caught up, reads what is new, and returns the lines it
@@ -583,7 +601,8 @@ namespace Sheriff.Core.Genie
         public async Task<IReadOnlyList<string>> ReadNewLinesAsync(CancellationToken ct)
         {
             var lines = new List<string>();
-            await StepAsync((buffer, offset, count) =>
+            // lines completed before a failure stay in the list: their bytes are consumed (Offset moved past them)
+            await RideThroughAsync((buffer, offset, count) =>
             {
                 _splitter.Write(buffer, offset, count, lines);
                 return CompletedTask;
@@ -601,7 +620,7 @@ namespace Sheriff.Core.Genie
         {
             if (destination == null) throw new ArgumentNullException(nameof(destination));
             long written = 0;
-            await StepAsync(async (buffer, offset, count) =>
+            await RideThroughAsync(async (buffer, offset, count) =>
             {
                 await destination.WriteAsync(buffer, offset, count, ct).ConfigureAwait(false);
                 written += count;
@@ -610,6 +629,40 @@ namespace Sheriff.Core.Genie
         }
 
         private static readonly Task CompletedTask = Task.FromResult(true);
+
+        /// <summary>
+        /// One step that survives transient failures (a server restart, a network blip): the failure is counted, the
+        /// follower waits <see cref="PollInterval"/>, and the next step resumes at <see cref="Offset"/>. After
+        /// <see cref="MaxConsecutiveFailures"/> in a row it gives up with <see cref="GenieContactLostException"/>.
+        /// </summary>
+        private async Task RideThroughAsync(Func<byte[], int, int, Task> sink, CancellationToken ct)
+        {
+            try
+            {
+                await StepAsync(sink, ct).ConfigureAwait(false);
+                ConsecutiveFailures = 0;
+                _firstFailure = null;
+                _transient = null;
+            }
+            catch (GenieException ex) when (!Finished && IsTransient(ex))
+            {
+                _transient = ex;
+                _firstFailure ??= DateTimeOffset.UtcNow;
+                ConsecutiveFailures++;
+                if (ConsecutiveFailures >= MaxConsecutiveFailures)
+                    throw new GenieContactLostException(_reader.Client.BaseUri, ConsecutiveFailures, DateTimeOffset.UtcNow - _firstFailure.Value, ex);
+                await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+            }
+        }
+
+        internal static bool IsTransient(GenieException ex) => ex switch
+        {
+            GenieContactLostException _ => false,
+            GenieTlsException _ => false,
+            GenieConnectionException _ => true,
+            GenieApiException api => (int)api.StatusCode >= 500 || (int)api.StatusCode == 429 || (int)api.StatusCode == 408,
+            _ => false,
+        };
 
         private async Task StepAsync(Func<byte[], int, int, Task> sink, CancellationToken ct)
         {

@@ -15,7 +15,10 @@ namespace Sheriff.Core.Genie
         public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(10);
         /// <summary>Upper bound on requests per second, whatever the number of jobs.</summary>
         public double MaxRequestsPerSecond { get; set; } = 10;
-        /// <summary>How many consecutive failed polls (connection errors, 5xx) end the wait.</summary>
+        /// <summary>
+        /// How many consecutive failed polls (connection errors, 5xx, 429, each after the request's own retries) end the
+        /// wait with a <see cref="GenieContactLostException"/>. The session's <see cref="Transport.GenieClientOptions.MaxConsecutiveFailures"/>.
+        /// </summary>
         public int MaxConsecutiveFailures { get; set; } = 10;
         /// <summary>Overlap of successive finished-job sweeps, covering clock skew between client and server.</summary>
         public TimeSpan SweepOverlap { get; set; } = TimeSpan.FromSeconds(60);
@@ -92,6 +95,11 @@ namespace Sheriff.Core.Genie
         /// <summary>Requests sent so far.</summary>
         public long RequestCount { get; private set; }
 
+        /// <summary>Polls failed in a row so far (0 after a poll that worked).</summary>
+        public int ConsecutiveFailures { get; private set; }
+
+        private DateTimeOffset? _firstFailure;
+
         /// <summary>The error of the last failed poll, while failures are consecutive.</summary>
         public GenieException? LastTransientError { get; private set; }
 
@@ -151,12 +159,17 @@ namespace Sheriff.Core.Genie
                     await PollOneAsync(job, events, ct).ConfigureAwait(false);
                 }
                 _consecutiveFailures = 0;
+                ConsecutiveFailures = 0;
+                _firstFailure = null;
                 LastTransientError = null;
             }
             catch (GenieException ex) when (IsTransient(ex))
             {
                 LastTransientError = ex;
-                if (++_consecutiveFailures >= _options.MaxConsecutiveFailures) throw;
+                _firstFailure ??= _clock();
+                ConsecutiveFailures = ++_consecutiveFailures;
+                if (_consecutiveFailures >= _options.MaxConsecutiveFailures)
+                    throw new GenieContactLostException(_client.BaseUri, _consecutiveFailures, _clock() - _firstFailure.Value, ex);
             }
             return events;
         }
@@ -222,7 +235,8 @@ namespace Sheriff.Core.Genie
                 requests++;
                 RequestCount++;
                 Spend(1);
-                var result = await _client.Api.SearchJobsAsync(query.ForPage(page), ct).ConfigureAwait(false);
+                var q = query.ForPage(page);
+                var result = await _client.Call("GET", "api/v3/jobs", () => _client.Api.SearchJobsAsync(q, ct), ct).ConfigureAwait(false);
                 foreach (var item in result.Items<JobSearchResultDto>("jobSearchResultList"))
                 {
                     if (item.Id == null || !_pending.ContainsKey(item.Id)) continue;
@@ -267,6 +281,8 @@ namespace Sheriff.Core.Genie
 
         private static bool IsTransient(GenieException ex) => ex switch
         {
+            GenieTlsException _ => false,
+            GenieContactLostException _ => false,
             GenieConnectionException _ => true,
             GenieApiException api => (int)api.StatusCode >= 500 || (int)api.StatusCode == 429 || (int)api.StatusCode == 408,
             _ => false,

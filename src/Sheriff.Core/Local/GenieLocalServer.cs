@@ -23,6 +23,18 @@ namespace Sheriff.Core.Local
         /// <summary>"first" (deterministic) or "random".</summary>
         public string? Selector { get; set; }
         public string? S3Endpoint { get; set; }
+        /// <summary>Serve HTTPS with GenieLocal's generated self-signed certificate (<c>--https</c>).</summary>
+        public bool Https { get; set; }
+        /// <summary>A file holding the bearer token GenieLocal requires (<c>--token-file</c>).</summary>
+        public string? TokenFile { get; set; }
+        /// <summary>Basic-auth user GenieLocal requires (<c>--basic-user</c>), with <see cref="BasicPasswordFile"/>.</summary>
+        public string? BasicUser { get; set; }
+        public string? BasicPasswordFile { get; set; }
+        /// <summary>OAuth2 client id of GenieLocal's token endpoint (<c>--oauth-client</c>), with <see cref="OAuthSecretFile"/>.</summary>
+        public string? OAuthClient { get; set; }
+        public string? OAuthSecretFile { get; set; }
+        /// <summary>Lifetime of the access tokens GenieLocal issues, in seconds (<c>--oauth-token-ttl</c>).</summary>
+        public int? OAuthTokenTtlSeconds { get; set; }
         /// <summary>More raw arguments, appended as given.</summary>
         public IList<string> ExtraArguments { get; } = new List<string>();
 
@@ -38,6 +50,13 @@ namespace Sheriff.Core.Local
             if (MaxRunning != null) { yield return "--max-running"; yield return MaxRunning.Value.ToString(CultureInfo.InvariantCulture); }
             if (Selector != null) { yield return "--selector"; yield return Selector; }
             if (S3Endpoint != null) { yield return "--s3-endpoint"; yield return S3Endpoint; }
+            if (Https) yield return "--https";
+            if (TokenFile != null) { yield return "--token-file"; yield return TokenFile; }
+            if (BasicUser != null) { yield return "--basic-user"; yield return BasicUser; }
+            if (BasicPasswordFile != null) { yield return "--basic-password-file"; yield return BasicPasswordFile; }
+            if (OAuthClient != null) { yield return "--oauth-client"; yield return OAuthClient; }
+            if (OAuthSecretFile != null) { yield return "--oauth-secret-file"; yield return OAuthSecretFile; }
+            if (OAuthTokenTtlSeconds != null) { yield return "--oauth-token-ttl"; yield return OAuthTokenTtlSeconds.Value.ToString(CultureInfo.InvariantCulture); }
             foreach (var extra in ExtraArguments) yield return extra;
         }
     }
@@ -68,6 +87,10 @@ namespace Sheriff.Core.Local
         }
 
         public Uri Uri { get; private set; } = null!;
+        /// <summary>With HTTPS: the PEM file of the server's self-signed certificate (in the data directory).</summary>
+        public string? CertificatePath { get; private set; }
+        /// <summary>With HTTPS: the SHA-1 thumbprint of that certificate, for GenieClientOptions.TrustedCertificateThumbprint.</summary>
+        public string? CertificateThumbprint { get; private set; }
         public int ProcessId => _process.Id;
         public string DataDirectory { get; }
         public string ServerPath { get; }
@@ -159,6 +182,20 @@ namespace Sheriff.Core.Local
                 throw new GenieLocalException($"GenieLocal exited before it was ready (exit code {SafeExitCode(process)}). Its output:{Environment.NewLine}{server.RecentOutput}");
             }
             server.Uri = uri;
+            if (uri.Scheme == Uri.UriSchemeHttps)
+            {
+                var pem = Path.Combine(dataDirectory, "genielocal-cert.pem");
+                try
+                {
+                    server.CertificateThumbprint = ReadPemThumbprint(pem);
+                    server.CertificatePath = pem;
+                }
+                catch (Exception ex) when (ex is IOException || ex is FormatException || ex is System.Security.Cryptography.CryptographicException)
+                {
+                    server.Kill();
+                    throw new GenieLocalException($"GenieLocal serves HTTPS but its certificate {pem} cannot be read: {ex.Message}", ex);
+                }
+            }
             return server;
         }
 
@@ -172,6 +209,19 @@ namespace Sheriff.Core.Local
                 try { NativeMethods.kill(_process.Id, 15); } catch (EntryPointNotFoundException) { } catch (DllNotFoundException) { }
             }
             if (!_process.WaitForExit((int)grace.TotalMilliseconds)) Kill();
+        }
+
+        /// <summary>The SHA-1 thumbprint of the first certificate of a PEM file.</summary>
+        public static string ReadPemThumbprint(string pemPath)
+        {
+            var text = File.ReadAllText(pemPath);
+            const string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+            var from = text.IndexOf(begin, StringComparison.Ordinal);
+            var to = from < 0 ? -1 : text.IndexOf(end, from, StringComparison.Ordinal);
+            if (from < 0 || to < 0) throw new FormatException("no PEM certificate in " + pemPath);
+            var der = Convert.FromBase64String(text.Substring(from + begin.Length, to - from - begin.Length).Trim());
+            using (var cert = new System.Security.Cryptography.X509Certificates.X509Certificate2(der))
+                return cert.Thumbprint;
         }
 
         private void Kill()

@@ -1,11 +1,8 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Refit;
 using Sheriff.Core.Genie;
+using Sheriff.Core.Genie.Transport;
 using Sheriff.Core.Staging;
 
 namespace Sheriff.Core.Spark
@@ -22,25 +19,15 @@ namespace Sheriff.Core.Spark
             return uploaded;
         }
 
-        /// <summary>Submits the job (multipart when it has attachments) and returns the id Genie gave it.</summary>
-        public static async Task<string> SubmitAsync(PreparedSparkJob job, GenieClient client, CancellationToken ct)
+        /// <summary>
+        /// Submits the job (multipart when it has attachments) and returns the id Genie gave it. The attachments are
+        /// re-opened for each attempt, so a retried submission sends them whole; the request's client id and hash make
+        /// the retry safe (see <see cref="GenieClient.SubmitJobAsync(JobRequestDto, System.Collections.Generic.IReadOnlyList{GenieAttachment}, CancellationToken)"/>).
+        /// </summary>
+        public static Task<string> SubmitAsync(PreparedSparkJob job, GenieClient client, CancellationToken ct)
         {
-            var streams = new List<Stream>();
-            try
-            {
-                var parts = new List<StreamPart>();
-                foreach (var file in job.Attachments)
-                {
-                    var stream = File.OpenRead(file.LocalPath);
-                    streams.Add(stream);
-                    parts.Add(new StreamPart(stream, file.Name, "application/octet-stream"));
-                }
-                return await client.SubmitJobAsync(job.Request, parts, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                foreach (var s in streams) s.Dispose();
-            }
+            var attachments = job.Attachments.Select(file => GenieAttachment.FromFile(file.LocalPath, file.Name)).ToList();
+            return client.SubmitJobAsync(job.Request, attachments, ct);
         }
     }
 }

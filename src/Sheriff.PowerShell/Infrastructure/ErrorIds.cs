@@ -45,5 +45,17 @@ namespace Sheriff.PowerShell.Infrastructure
         public const string GenieDrainTimeout = "GenieDrainTimeout";
         /// <summary>Get-JobDiagnosis: a diagnosis rule file (-RulePath or the config's diagnosisRules) is malformed; the message names file, rule and field.</summary>
         public const string RuleFileInvalid = "RuleFileInvalid";
+        /// <summary>Invoke-SparkSql and the table statistics cmdlets: the SQL job failed; the message carries the engine's message and the query line it points at; target: the job id.</summary>
+        public const string SparkSqlFailed = "SparkSqlFailed";
+        /// <summary>Invoke-SparkSql -Parameters: a ${name} placeholder without a parameter, a parameter without a placeholder, or a value that cannot be a SQL literal there.</summary>
+        public const string SparkSqlParameterInvalid = "SparkSqlParameterInvalid";
+        /// <summary>A SQL request value is not valid (an empty query, a bad table or column name, a format the engine lacks); nothing was sent.</summary>
+        public const string SparkSqlInvalid = "SparkSqlInvalid";
+        /// <summary>The SQL job succeeded but left no result file (or an unreadable one); target: the job id.</summary>
+        public const string SparkSqlResultInvalid = "SparkSqlResultInvalid";
+        /// <summary>A submission's job id is taken by a different request (or by a submission this session did not make); target: the id.</summary>
+        public const string GenieJobIdConflict = "GenieJobIdConflict";
+        /// <summary>The credential could not be obtained (missing environment variable, failing token command, token endpoint refused) or Genie answered 401.</summary>
+        public const string GenieAuthenticationFailed = "GenieAuthenticationFailed";
     }
 }

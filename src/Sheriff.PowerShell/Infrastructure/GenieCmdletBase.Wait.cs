@@ -37,7 +37,9 @@ namespace Sheriff.PowerShell.Infrastructure
                 MaxInterval = settings.PollInterval,
                 MinInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks, settings.PollInterval.Ticks)),
                 MaxRequestsPerSecond = settings.MaxRequestsPerSecond,
+                MaxConsecutiveFailures = session.Options.MaxConsecutiveFailures,
             });
+            ListenTo(session);
             var deadline = settings.Timeout == null ? DateTime.MaxValue : DateTime.UtcNow + settings.Timeout.Value;
             var progress = new WaitProgress(this, total);
             var finished = 0;
@@ -63,7 +65,7 @@ namespace Sheriff.PowerShell.Infrastructure
                         if (settings.Any && e.Job != null) return;
                     }
                     if (watcher.LastTransientError != null)
-                        WriteVerbose($"Polling Genie failed ({watcher.LastTransientError.Message}); trying again.");
+                        WriteVerbose($"Polling Genie failed ({watcher.LastTransientError.Message}); failure {watcher.ConsecutiveFailures} of at most {session.Options.MaxConsecutiveFailures} in a row, trying again.");
                     if (watcher.Pending.Count == 0) return;
 
                     progress.Update(finished, watcher.Pending);

@@ -30,6 +30,14 @@ namespace Sheriff.PowerShell.Infrastructure
         private GenieSession? ResolveSession(bool required)
         {
             if (_resolved != null) return _resolved;
+            var session = ResolveSessionCore(required);
+            if (session != null) ListenTo(session);
+            return session;
+        }
+
+        private GenieSession? ResolveSessionCore(bool required)
+        {
+            if (_resolved != null) return _resolved;
             if (Session != null) return _resolved = Session;
             var state = RunspaceState.Current;
             if (state.DefaultSession != null) return _resolved = state.DefaultSession;
@@ -52,7 +60,9 @@ namespace Sheriff.PowerShell.Infrastructure
             if (config?.DefaultProfile != null)
             {
                 var profile = config.Profiles[config.DefaultProfile];
-                var session = new GenieSession(profile.Uri, profile.Name, profile.RequestTimeout);
+                var session = GenieSession.FromProfile(profile);
+                if (session.Options.SkipCertificateCheck)
+                    WriteWarning($"Profile '{profile.Name}' turns off the certificate check for {session.Uri}: anyone on the network path can read and change this traffic.");
                 state.DefaultSession = session;
                 return _resolved = session;
             }

@@ -126,16 +126,29 @@ namespace Sheriff.PowerShell.Infrastructure
                 if (given is PSObject pso) given = pso.BaseObject;
                 var session = given as GenieSession ?? RunspaceState.Current.DefaultSession;
                 if (session != null) return new CompletionSession(session.Uri, session.Client, null);
-                Uri? uri = null;
+                GenieClient? client = null;
                 var fromEnv = Environment.GetEnvironmentVariable(GenieCmdletBase.UriVariable);
-                if (!string.IsNullOrWhiteSpace(fromEnv) && Uri.TryCreate(fromEnv, UriKind.Absolute, out var envUri)) uri = envUri;
-                if (uri == null)
+                if (!string.IsNullOrWhiteSpace(fromEnv) && Uri.TryCreate(fromEnv, UriKind.Absolute, out var envUri))
                 {
-                    var config = Core.Config.SheriffConfig.Load();
-                    if (config.DefaultProfile != null && config.Profiles.TryGetValue(config.DefaultProfile, out var profile)) uri = profile.Uri;
+                    client = new GenieClient(envUri, new Core.Genie.Transport.GenieClientOptions
+                    {
+                        RequestTimeout = ResourceCompletionCache.FetchBudget,
+                        Retry = Core.Genie.Transport.RetryPolicy.None,
+                    });
                 }
-                if (uri == null) return null;
-                var client = new GenieClient(uri, requestTimeout: ResourceCompletionCache.FetchBudget);
+                else
+                {
+                    // The default profile, with its credentials and TLS settings, but a short budget and no retries:
+                    // completion must never keep the user waiting.
+                    var config = Core.Config.SheriffConfig.Load();
+                    if (config.DefaultProfile != null && config.Profiles.TryGetValue(config.DefaultProfile, out var profile))
+                    {
+                        var options = profile.Transport.ToOptions(ResourceCompletionCache.FetchBudget);
+                        options.Retry = Core.Genie.Transport.RetryPolicy.None;
+                        client = new GenieClient(profile.Uri, options);
+                    }
+                }
+                if (client == null) return null;
                 return new CompletionSession(client.BaseUri, client, client);
             }
             catch (Exception)

@@ -37,6 +37,9 @@
         'Switch-GenieCluster'
         'Switch-GenieCommand'
         'Get-JobDiagnosis'
+        'Invoke-SparkSql'
+        'Update-TableStatistics'
+        'Get-TableStatistics'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

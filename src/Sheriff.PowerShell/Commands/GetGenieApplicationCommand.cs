@@ -87,6 +87,8 @@ namespace Sheriff.PowerShell.Commands
                     return;
             }
 
+            var badPattern = WildcardCheck.Validate(Name, nameof(Name)) ?? WildcardCheck.Validate(Type, nameof(Type));
+            if (badPattern != null) ThrowTerminatingError(badPattern);
             var nameFilter = NameFilter(Name);
             var typeFilter = NameFilter(Type);
             var query = SearchQuery(Name, Status, Tag);

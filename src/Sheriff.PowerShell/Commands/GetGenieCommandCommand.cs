@@ -96,6 +96,8 @@ namespace Sheriff.PowerShell.Commands
                 return;
             }
 
+            var badPattern = WildcardCheck.Validate(Name, nameof(Name));
+            if (badPattern != null) ThrowTerminatingError(badPattern);
             var filter = NameFilter(Name);
             var query = SearchQuery(Name, Status, Tag);
             try

@@ -117,6 +117,9 @@ namespace Sheriff.PowerShell.Commands
                 ThrowTerminatingError(NewError(new ArgumentException("-After must be earlier than -Before."),
                     ErrorIds.InvalidParameterValue, ErrorCategory.InvalidArgument, After));
 
+            var badPattern = WildcardCheck.Validate(Name, nameof(Name)) ?? WildcardCheck.Validate(ClusterName, nameof(ClusterName))
+                ?? WildcardCheck.Validate(CommandName, nameof(CommandName));
+            if (badPattern != null) ThrowTerminatingError(badPattern);
             var nameFilter = Wildcard(Name);
             var clusterFilter = Wildcard(ClusterName);
             var commandFilter = Wildcard(CommandName);

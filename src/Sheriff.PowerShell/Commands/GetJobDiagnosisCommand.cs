@@ -204,6 +204,13 @@ namespace Sheriff.PowerShell.Commands
                     WriteError(NewError(ex, ErrorIds.InvalidParameterValue, ErrorCategory.ObjectNotFound, p, "Check the log file path."));
                     continue;
                 }
+                catch (WildcardPatternException ex)
+                {
+                    WriteError(NewError(new ArgumentException($"-Path '{p}' is not a valid wildcard pattern: {ex.Message}", nameof(Path), ex),
+                        ErrorIds.InvalidParameterValue, ErrorCategory.InvalidArgument, p,
+                        "Close every [ with a ], or escape [ and ] with a backtick to match them literally."));
+                    continue;
+                }
                 foreach (var file in resolved) sources.Add(LogSource.FromFile(file, p == file || resolved.Count > 1 ? file : p));
             }
             if (sources.Count == 0) return;

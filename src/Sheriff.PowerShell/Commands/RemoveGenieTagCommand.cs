@@ -54,6 +54,12 @@ namespace Sheriff.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            foreach (var tag in CleanTags(Tag))
+            {
+                var badPattern = WildcardCheck.Validate(tag, nameof(Tag), WildcardOptions.None);
+                if (badPattern != null) ThrowTerminatingError(badPattern);
+            }
+
             _patterns = CleanTags(Tag).Select(t => new WildcardPattern(t, WildcardOptions.None)).ToList();
             if (_patterns.Count == 0)
                 ThrowTerminatingError(NewError(new ArgumentException("-Tag has only blank tags."), ErrorIds.InvalidParameterValue, ErrorCategory.InvalidArgument, Tag));

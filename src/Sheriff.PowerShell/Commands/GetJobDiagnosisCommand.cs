@@ -206,7 +206,7 @@ namespace Sheriff.PowerShell.Commands
                 }
                 catch (WildcardPatternException ex)
                 {
-                    WriteError(NewError(new ArgumentException($"-Path '{p}' is not a valid wildcard pattern: {ex.Message}", nameof(Path), ex),
+                    WriteError(NewError(new ArgumentException($"-Path '{p}' is not a valid wildcard pattern: {ex.Message}", nameof(Path)),
                         ErrorIds.InvalidParameterValue, ErrorCategory.InvalidArgument, p,
                         "Close every [ with a ], or escape [ and ] with a backtick to match them literally."));
                     continue;

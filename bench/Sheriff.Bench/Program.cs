@@ -6,14 +6,16 @@ using Sheriff.Core.Local;
 
 // Sheriff benchmarks. Machines here are noisy, so every figure is printed as a ratio against a baseline
 // measured in the same run, on the same machine, a moment apart.
-//   dotnet run --project bench/Sheriff.Bench -c Release [-- --only genielocal|cmdlets] [--iterations N]
-//     [--module out/Sheriff/Sheriff.psd1 --pwsh $PSHOME/pwsh]   (the cmdlets bench needs both)
+//   dotnet run --project bench/Sheriff.Bench -c Release [-- --only genielocal|cmdlets|packaging|diagnosis|sql] [--iterations N]
+//     [--module out/Sheriff/Sheriff.psd1 --pwsh $PSHOME/pwsh]   (the cmdlets bench and the PowerShell part of sql need both)
 
 var options = BenchOptions.Parse(args);
 var results = new List<BenchResult>();
 if (options.Runs("genielocal")) results.AddRange(await GenieLocalBench.RunAsync(options));
 if (options.Runs("cmdlets")) results.AddRange(await CmdletBench.RunAsync(options));
 if (options.Runs("packaging")) results.AddRange(PackagingBench.Run(options));
+if (options.Runs("diagnosis")) results.AddRange(await DiagnosisBench.RunAsync(options));
+if (options.Runs("sql")) results.AddRange(await SqlBench.RunAsync(options));
 
 Console.WriteLine();
 Console.WriteLine("== Summary (lower ratio is better; ratio = measured / baseline)");

@@ -127,9 +127,22 @@ namespace Sheriff.Core.Diagnosis
         private static readonly object BuiltInLock = new object();
         private static RuleSet? _builtIn;
 
+        private readonly object _prefilterLock = new object();
+        private ScanPrefilter? _prefilter;
+
         private RuleSet(IReadOnlyList<DiagnosisRule> rules) => Rules = rules;
 
         public IReadOnlyList<DiagnosisRule> Rules { get; }
+
+        /// <summary>The literal prefilter of these rules and the scan's own patterns (built once, on first use).</summary>
+        internal ScanPrefilter Prefilter
+        {
+            get
+            {
+                lock (_prefilterLock)
+                    return _prefilter ??= ScanPrefilter.Build(Rules, DiagnosisScan.EngineRegexes);
+            }
+        }
 
         /// <summary>The rules that ship in Sheriff.Core (parsed once per process).</summary>
         public static RuleSet BuiltIn
@@ -290,7 +303,9 @@ namespace Sheriff.Core.Diagnosis
                         throw new RuleFileException(file, id, $"{field}[{i}]", "each pattern must be a non-empty string.", LineOf(item));
                     try
                     {
-                        list.Add(new Regex((string)item!, RegexOptions.Compiled | RegexOptions.CultureInvariant, DiagnosisRule.MatchTimeout));
+                        // Interpreted: the scan's literal prefilter runs a rule's patterns only on the few lines that hold
+                        // one of their literals, so compiling ~200 patterns to IL would cost start time and memory for nothing.
+                        list.Add(new Regex((string)item!, RegexOptions.CultureInvariant, DiagnosisRule.MatchTimeout));
                     }
                     catch (ArgumentException ex)
                     {

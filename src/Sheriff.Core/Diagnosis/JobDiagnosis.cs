@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 
 namespace Sheriff.Core.Diagnosis
@@ -7,20 +8,37 @@ namespace Sheriff.Core.Diagnosis
     /// <summary>One line of a log that supports a diagnosis.</summary>
     public sealed class DiagnosisEvidence
     {
-        public DiagnosisEvidence(string file, long lineNumber, string text)
+        public DiagnosisEvidence(string file, long lineNumber, string text) : this(file, lineNumber, text, null)
+        {
+        }
+
+        public DiagnosisEvidence(string file, long lineNumber, string text, long? fromByte)
         {
             File = file;
             LineNumber = lineNumber;
             Text = text;
+            FromByte = fromByte;
         }
 
         /// <summary>The log the line comes from: a local path, or a job output path (stderr, spark.log, status ...).</summary>
         public string File { get; }
-        /// <summary>1-based. For a remote file read from its end, the number counts from the first line read.</summary>
+        /// <summary>
+        /// 1-based. When <see cref="FromByte"/> is set only the file's end was read, and the number counts lines from that
+        /// byte, not from the start of the file (<see cref="LineNumberIsRelative"/>).
+        /// </summary>
         public long LineNumber { get; }
         public string Text { get; }
+        /// <summary>Null when the file was read from its start. Otherwise the byte offset the part read starts at.</summary>
+        public long? FromByte { get; }
+        /// <summary>True when <see cref="LineNumber"/> counts from <see cref="FromByte"/> rather than from the file's first line.</summary>
+        public bool LineNumberIsRelative => FromByte.HasValue;
 
-        public override string ToString() => $"{File}:{LineNumber}: {Text}";
+        /// <summary>"stderr:12", or for a tail read "stderr:+12 (from byte 524288000)": the line is the 12th after that byte.</summary>
+        public string Location => FromByte.HasValue
+            ? string.Format(CultureInfo.InvariantCulture, "{0}:+{1} (from byte {2})", File, LineNumber, FromByte.Value)
+            : string.Format(CultureInfo.InvariantCulture, "{0}:{1}", File, LineNumber);
+
+        public override string ToString() => $"{Location}: {Text}";
     }
 
     /// <summary>What went wrong with a job (or that nothing did), and what to change.</summary>
@@ -64,7 +82,7 @@ namespace Sheriff.Core.Diagnosis
             if (Evidence.Count > 0)
             {
                 sb.Append('\n').Append("Evidence:").Append('\n');
-                foreach (var e in Evidence) sb.Append("  ").Append(e.File).Append(':').Append(e.LineNumber).Append(": ").Append(e.Text).Append('\n');
+                foreach (var e in Evidence) sb.Append("  ").Append(e.Location).Append(": ").Append(e.Text).Append('\n');
             }
             return sb.ToString();
         }

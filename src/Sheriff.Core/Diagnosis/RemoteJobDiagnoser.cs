@@ -61,7 +61,8 @@ namespace Sheriff.Core.Diagnosis
                 if (window == null) continue;
                 total += window.BytesRead;
                 Log?.Invoke($"{file}: read {window.BytesRead} of {window.Length} bytes in {window.Requests} request(s).");
-                sources.Add(new LogSource(window.Start == 0 ? file : $"{file}@{window.Start}", window.Lines));
+                // A tail read: line numbers count from the first whole line read, and evidence says so ("stderr:+12 (from byte N)").
+                sources.Add(new LogSource(file, window.Lines, 1, window.Start == 0 ? (long?)null : window.FirstLineByte));
             }
             var diagnosis = _engine.Diagnose(sources, job.Status, job.Id);
             diagnosis.BytesRead = total;
@@ -70,10 +71,11 @@ namespace Sheriff.Core.Diagnosis
 
         internal sealed class Window
         {
-            public Window(IReadOnlyList<string> lines, long start, long length, long bytesRead, int requests)
+            public Window(IReadOnlyList<string> lines, long start, long length, long bytesRead, int requests, long firstLineByte = 0)
             {
                 Lines = lines;
                 Start = start;
+                FirstLineByte = firstLineByte;
                 Length = length;
                 BytesRead = bytesRead;
                 Requests = requests;
@@ -81,6 +83,8 @@ namespace Sheriff.Core.Diagnosis
 
             public IReadOnlyList<string> Lines { get; }
             public long Start { get; }
+            /// <summary>The byte offset of the first whole line in <see cref="Lines"/> (the partial line before it is dropped).</summary>
+            public long FirstLineByte { get; }
             public long Length { get; }
             public long BytesRead { get; }
             public int Requests { get; }
@@ -126,17 +130,18 @@ namespace Sheriff.Core.Diagnosis
             while (true)
             {
                 var lines = Lines(window, start, false);
-                if (start == 0 || read >= budget || Specific(lines)) return new Window(lines, start, length, read, requests);
+                var firstLineByte = FirstLineByte(window, start);
+                if (start == 0 || read >= budget || Specific(lines)) return new Window(lines, start, length, read, requests, firstLineByte);
                 var grow = Math.Min(start, Math.Min(budget - read, (long)window.Length * 3));
                 var from = start - grow;
                 using (var more = await _reader.OpenAsync(id, path, $"bytes={from}-{start - 1}", ct).ConfigureAwait(false))
                 {
                     requests++;
-                    if (more == null || more.StatusCode != HttpStatusCode.PartialContent) return new Window(lines, start, length, read, requests);
+                    if (more == null || more.StatusCode != HttpStatusCode.PartialContent) return new Window(lines, start, length, read, requests, firstLineByte);
                     var body = await ReadCappedAsync(more, (int)grow, ct).ConfigureAwait(false);
                     read += body.Length;
                     var got = more.Content.Headers.ContentRange?.From ?? from;
-                    if (got != from || body.Length != grow) return new Window(lines, start, length, read, requests);
+                    if (got != from || body.Length != grow) return new Window(lines, start, length, read, requests, firstLineByte);
                     var combined = new byte[body.Length + window.Length];
                     Buffer.BlockCopy(body, 0, combined, 0, body.Length);
                     Buffer.BlockCopy(window, 0, combined, body.Length, window.Length);
@@ -152,6 +157,14 @@ namespace Sheriff.Core.Diagnosis
             long n = 1;
             foreach (var line in lines) scan.Feed("window", n++, line);
             return scan.HasHit(SpecificPriority);
+        }
+
+        /// <summary>The file offset where the window's first whole line starts (the byte after its first newline, mid-file).</summary>
+        private static long FirstLineByte(byte[] window, long start)
+        {
+            if (start == 0) return 0;
+            var newline = Array.IndexOf(window, (byte)'\n');
+            return newline < 0 ? start + window.Length : start + newline + 1;
         }
 
         /// <summary>Lines of a window; when it starts mid-file its first (partial) line is dropped.</summary>

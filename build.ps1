@@ -6,7 +6,8 @@
     Tasks:
       Build   - compiles the solution and lays out the module in out/Sheriff (manifest, edition loader, formats,
                 net8.0 and net462 builds, GenieLocal in genielocal/).
-      Test    - Build, then every xunit suite and the Pester suite against the built module; ends with one line
+      Test    - Build, then every xunit suite, the Python unittest suite (the PySpark SQL driver) and the Pester
+                suite against the built module; ends with one line
                 'N passed, N failed' and exits non-zero on any failure.
       Demo    - Build, then the main job against GenieLocal (examples/demo.ps1).
       Bench   - Build, then the benchmarks in bench/ (each prints ratios against a baseline from the same run).
